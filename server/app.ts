@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import { requireUser } from './auth/authenticate';
+import { AppError, errorMiddleware } from './errors';
+import { loggablePath } from './logger';
+import { authRoutes } from './routes/auth-routes';
+import { opsRoutes } from './routes/ops-routes';
+import { streamRoutes } from './routes/stream-routes';
+import { taskRoutes } from './routes/task-routes';
+import { workerRoutes } from './routes/worker-routes';
+import type { AppServices } from './services';
+
+const BODY_LIMIT = '16kb';
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The Express app, without `listen` (tests listen on port 0). */
+export function createApp(s: AppServices): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  // No compression(): it would hold SSE frames back, and task JSON is small.
+
+  const allowed = new Set(s.config.CORS_ORIGINS);
+  if (allowed.size) app.use(cors({ origin: [...allowed], credentials: true }));
+  app.use(requestLog(s));
+  app.use(rejectForeignOrigins(allowed));
+  app.use(requireJsonBodies);
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(cookieParser());
+
+  app.use(opsRoutes(s));
+  app.use(authRoutes(s));
+  app.use(workerRoutes(s));
+  app.use(streamRoutes(s));
+  app.use('/api/tasks', requireUser(s.tokens));
+  app.use(taskRoutes(s));
+  app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
+  serveBuiltSpa(app, s);
+  app.use(errorMiddleware(s.log));
+  return app;
+}
+
+function requestLog(s: AppServices): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      s.log.debug(
+        {
+          method: req.method,
+          path: loggablePath(req.originalUrl),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * CSRF guard: a state-changing request that carries cookies and names a foreign `Origin` is
+ * refused. Requests without `Origin` (curl, servers) are not refused for that.
+ */
+function rejectForeignOrigins(allowed: Set<string>): RequestHandler {
+  return (req, _res, next) => {
+    const origin = req.get('origin');
+    if (!origin || !unsafeMethods.has(req.method)) return next();
+    if (!req.headers.cookie && req.path !== '/api/auth/login') return next();
+    const own = `${req.protocol}://${req.get('host')}`;
+    if (origin === own || allowed.has(origin)) return next();
+    next(new AppError('forbidden-origin', `requests from ${origin} are not allowed`, 403));
+  };
+}
+
+const requireJsonBodies: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && unsafeMethods.has(req.method) && !req.is('application/json')) {
+    return next(new AppError('unsupported-media-type', 'send the body as application/json', 415));
+  }
+  next();
+};
+
+/** After `npm run build`, the same process serves the SPA: one origin, one process. */
+function serveBuiltSpa(app: Express, s: AppServices): void {
+  const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+  const dir = s.config.STATIC_DIR ?? path.join(root, 'dist');
+  const index = path.join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  app.get(/^(?!\/api\/|\/metrics).*/, (_req, res) => res.sendFile(index));
+}

@@ -1,0 +1,68 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { loginBodySchema } from '../../protocol';
+import { identityOf, requireUser } from '../auth/authenticate';
+import { SESSION_COOKIE, SESSION_TTL_S } from '../auth/session-tokens';
+import { TICKET_TTL_S } from '../auth/sse-tickets';
+import { AppError, validationError } from '../errors';
+import type { AppServices } from '../services';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function authRoutes(s: AppServices): Router {
+  const router = Router();
+  const loginLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: s.config.LOGIN_RATE_LIMIT,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(
+        new AppError('rate-limited', 'too many sign-in attempts; wait a minute and try again', 429, {
+          'Retry-After': '60',
+        }),
+      ),
+  });
+
+  router.post('/api/auth/login', loginLimiter, async (req, res) => {
+    const parsed = loginBodySchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(parsed.error);
+    const { username, password } = parsed.data;
+    const user = s.config.DEV_USERS.find((u) => u.name === username);
+    // Compare even for unknown users so that timing does not tell which names exist.
+    const ok = sameSecret(password, user?.password ?? '\u0000not-a-password') && user !== undefined;
+    if (!ok) throw new AppError('invalid-credentials', 'wrong username or password', 401);
+    const token = await s.tokens.sign(username);
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: SESSION_TTL_S * 1000,
+      path: '/',
+    });
+    res.json({ user: { id: username, name: username } });
+  });
+
+  router.post('/api/auth/logout', (_req, res) => {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  const auth = requireUser(s.tokens);
+  router.get('/api/auth/me', auth, (req, res) => {
+    const { userId } = identityOf(req);
+    res.json({ user: { id: userId, name: userId } });
+  });
+
+  router.post('/api/auth/sse-ticket', auth, async (req, res) => {
+    const ticket = await s.tickets.issue(identityOf(req));
+    res.json({ ticket, expiresInS: TICKET_TTL_S });
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import { SessionTokens } from './auth/session-tokens';
+import { SseTickets } from './auth/sse-tickets';
+import type { Config } from './config';
+import { Metrics } from './metrics';
+import type { RedisPair } from './redis';
+import { StreamRegistry } from './sse/stream-registry';
+import { EventBus } from './tasks/event-bus';
+import { ProgressTracker } from './tasks/progress-tracker';
+import { SimulatedRunner } from './tasks/simulated-runner';
+import { TaskStore } from './tasks/task-store';
+
+/** Everything the routes use, built once per process (tests build their own). */
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  redis: RedisPair;
+  store: TaskStore;
+  tracker: ProgressTracker;
+  bus: EventBus;
+  streams: StreamRegistry;
+  runner: SimulatedRunner;
+  tokens: SessionTokens;
+  tickets: SseTickets;
+  metrics: Metrics;
+  startedAt: number;
+}
+
+export function createServices(config: Config, redis: RedisPair, log: Logger): AppServices {
+  const streams = new StreamRegistry({
+    heartbeatMs: config.HEARTBEAT_MS,
+    maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
+  });
+  const metrics = new Metrics(streams);
+  const store = new TaskStore(redis.commands, { logSize: config.EVENT_LOG_SIZE });
+  const tracker = new ProgressTracker(store, {
+    onWrite: (task, event) => metrics.taskWritten(task.type, event),
+  });
+  const bus = new EventBus(redis.subscriber, redis.commands, store, log, metrics);
+  streams.onHeartbeat(() => void bus.checkHeads());
+  let secret = config.JWT_SECRET;
+  if (!secret) {
+    secret = SessionTokens.randomSecret();
+    log.warn('JWT_SECRET is not set: using a random secret, so sessions end when the server restarts');
+  }
+  return {
+    config,
+    log,
+    redis,
+    store,
+    tracker,
+    bus,
+    streams,
+    runner: new SimulatedRunner(tracker, { speed: config.SIMULATION_SPEED, log }),
+    tokens: new SessionTokens(secret),
+    tickets: new SseTickets(redis.commands),
+    metrics,
+    startedAt: Date.now(),
+  };
+}

@@ -1,0 +1,95 @@
+import type { Response } from 'express';
+import { frameJson, frameRetry } from './framer';
+
+export type StreamEndReason =
+  | 'client-closed'
+  | 'slow-client'
+  | 'task-finished'
+  | 'auth-expired'
+  | 'shutdown'
+  | 'error';
+
+export interface SseStreamOptions {
+  userId: string;
+  /** Unsent bytes past which the client is cut off; it reconnects and resumes by id. */
+  maxBufferBytes: number;
+  retryMs: number;
+}
+
+/**
+ * One open `text/event-stream` response. Writes are synchronous and never queue without bound:
+ * a client whose socket stops draining is dropped once its buffer passes `maxBufferBytes`.
+ */
+export class SseStream {
+  readonly userId: string;
+  readonly openedAt = Date.now();
+  /** Last time the socket buffer was seen empty: the stream is keeping up. */
+  lastDrainedAt = Date.now();
+  closed = false;
+  endReason: StreamEndReason | null = null;
+  private readonly closeListeners: Array<(reason: StreamEndReason) => void> = [];
+
+  constructor(
+    private readonly res: Response,
+    private readonly options: SseStreamOptions,
+  ) {
+    this.userId = options.userId;
+    // `res` (not `req`) 'close' fires only when the response is really over.
+    res.on('close', () => this.markClosed('client-closed'));
+  }
+
+  /** Sends the headers and the initial `retry:`; nothing is buffered by proxies or compression. */
+  open(): void {
+    this.res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    this.res.socket?.setNoDelay(true);
+    this.write(frameRetry(this.options.retryMs));
+  }
+
+  /** Bytes written but not yet accepted by the socket. */
+  get bufferedBytes(): number {
+    return this.res.writableLength;
+  }
+
+  write(chunk: string): void {
+    if (this.closed) return;
+    this.res.write(chunk);
+    const buffered = this.res.writableLength;
+    if (buffered === 0) this.lastDrainedAt = Date.now();
+    else if (buffered > this.options.maxBufferBytes) this.abort('slow-client');
+  }
+
+  send(name: Parameters<typeof frameJson>[0], value: unknown, id?: string): void {
+    this.write(frameJson(name, value, id));
+  }
+
+  /** Ends the response cleanly after what was written. */
+  end(reason: StreamEndReason, retryMs?: number): void {
+    if (this.closed) return;
+    if (retryMs !== undefined) this.res.write(frameRetry(retryMs));
+    this.markClosed(reason);
+    this.res.end();
+  }
+
+  /** Drops the connection at once, discarding what is buffered. */
+  abort(reason: StreamEndReason): void {
+    if (this.closed) return;
+    this.markClosed(reason);
+    this.res.destroy();
+  }
+
+  onClose(listener: (reason: StreamEndReason) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private markClosed(reason: StreamEndReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.endReason = reason;
+    for (const listener of this.closeListeners) listener(reason);
+  }
+}

@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import type { Config } from './config';
+import { createLogger } from './logger';
+import { createRedisPair, type RedisPair } from './redis';
+import { type AppServices, createServices } from './services';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  services: AppServices;
+  /** Graceful stop: refuse new work, send every stream a jittered `retry:` and end it, close Redis. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Jitter window for reconnects when draining: clients come back spread over this many ms. */
+const DRAIN_SPREAD_MS = 5000;
+
+export async function startServer(
+  config: Config,
+  deps: { redis?: RedisPair; log?: Logger } = {},
+): Promise<RunningServer> {
+  const log = deps.log ?? createLogger(config.LOG_LEVEL);
+  const redis = deps.redis ?? createRedisPair(config.REDIS_URL);
+  redis.commands.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
+  const services = createServices(config, redis, log);
+  await services.bus.start();
+  const app = createApp(services);
+  const server = createServer(app);
+  // Streams are long-lived by design; only idle keep-alive sockets time out.
+  server.requestTimeout = 0;
+  server.headersTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const url = `http://${host}:${port}`;
+  log.info(
+    { url, redis: redis.embedded ? 'embedded (ioredis-mock)' : 'external' },
+    'taskstream server listening',
+  );
+
+  let closing: Promise<void> | null = null;
+  async function close({ timeoutMs = 8000 } = {}): Promise<void> {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      services.streams.drain(DRAIN_SPREAD_MS);
+      server.closeIdleConnections();
+      await services.runner.stopAll();
+      const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      await stopped;
+      clearTimeout(timer);
+      redis.subscriber.disconnect();
+      await redis.commands.quit().catch(() => undefined);
+      log.info('taskstream server stopped');
+    })();
+    return closing;
+  }
+
+  return { url, port, server, services, close };
+}

@@ -1,0 +1,293 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { EventPosition } from '../../protocol';
+import { keys } from './keys';
+import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
+
+/** What a stream does with the events of its user, in order. */
+export interface SubscriptionHandler {
+  /** Called once per event, in seq order, for every event after the start position. */
+  deliver(event: LoggedEvent): void;
+  /**
+   * The log cannot fill the gap (trimmed, or Redis came back empty): send `reset` (when a
+   * reason is given) and a fresh snapshot, and return the position that snapshot is current at.
+   */
+  resync(reason: string | null): Promise<EventPosition>;
+  /** Redis failed while catching up: the stream should end so the client resumes elsewhere. */
+  fail(err: unknown): void;
+}
+
+export interface BusMetrics {
+  replayed(count: number): void;
+  reset(): void;
+  gapFilled(): void;
+  published(event: LoggedEvent): void;
+}
+
+/** True when `read` holds every event after `afterSeq` (none missing between it and the head). */
+export function logCovers(read: LogRead, epoch: string, afterSeq: number): boolean {
+  if (read.epoch !== epoch || afterSeq > read.headSeq) return false;
+  const missing = read.headSeq - afterSeq;
+  return read.events.length === missing && (missing === 0 || read.events[0]?.seq === afterSeq + 1);
+}
+
+/**
+ * Live fan-out for this process. One subscriber connection carries every user's events (the
+ * doorbell); the per-user log in Redis is the truth. A subscription buffers live events while it
+ * catches up from the log, then goes live; whenever a seq skips, the subscriber reconnects or a
+ * heartbeat finds the head ahead, it fills the gap from the log — so nothing is lost or repeated.
+ */
+export class EventBus {
+  private readonly byUser = new Map<string, Set<Subscription>>();
+  private readonly reads = new Map<string, Promise<LogRead>>();
+  private subscribed = false;
+  private lostConnection = false;
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly commands: Redis,
+    private readonly store: TaskStore,
+    private readonly log: Logger,
+    private readonly metrics: BusMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
+    this.subscriber.on('close', () => {
+      this.lostConnection = true;
+    });
+    this.subscriber.on('ready', () => {
+      if (this.lostConnection) void this.recover();
+    });
+    this.subscriber.on('error', (err: Error) =>
+      this.log.warn({ err: err.message }, 'redis subscriber error'),
+    );
+    await this.subscriber.subscribe(keys.eventsChannel);
+    this.subscribed = true;
+  }
+
+  /** After a subscriber reconnect: make sure we are subscribed again, then fill every gap. */
+  private async recover(): Promise<void> {
+    this.lostConnection = false;
+    try {
+      await this.subscriber.subscribe(keys.eventsChannel);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'resubscribe failed');
+      this.lostConnection = true;
+      return;
+    }
+    this.log.info({ users: this.byUser.size }, 'redis subscriber back; filling gaps from the log');
+    this.fillAll();
+  }
+
+  private fillAll(): void {
+    for (const subs of this.byUser.values()) for (const sub of subs) void sub.fill();
+  }
+
+  get isSubscribed(): boolean {
+    return this.subscribed && !this.lostConnection;
+  }
+
+  private onMessage(message: string): void {
+    let event: LoggedEvent;
+    try {
+      event = parseLoggedEvent(message);
+    } catch {
+      this.log.warn('ignoring a malformed message on the events channel');
+      return;
+    }
+    this.metrics.published(event);
+    const subs = this.byUser.get(event.task.ownerId);
+    if (!subs) return;
+    for (const sub of subs) sub.onPublished(event);
+  }
+
+  /** Registers a subscription; it buffers live events until `start()` has caught it up. */
+  subscribe(userId: string, handler: SubscriptionHandler): Subscription {
+    const sub = new Subscription(userId, this, handler);
+    let subs = this.byUser.get(userId);
+    if (!subs) {
+      subs = new Set();
+      this.byUser.set(userId, subs);
+    }
+    subs.add(sub);
+    return sub;
+  }
+
+  unsubscribe(sub: Subscription): void {
+    const subs = this.byUser.get(sub.userId);
+    if (!subs) return;
+    subs.delete(sub);
+    if (subs.size === 0) this.byUser.delete(sub.userId);
+  }
+
+  /** Log reads, shared by every subscription of a user that asks for the same position at once. */
+  readLogAfter(userId: string, afterSeq: number): Promise<LogRead> {
+    const key = `${afterSeq}:${userId}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.store.readLogAfter(userId, afterSeq).finally(() => this.reads.delete(key));
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  /**
+   * Catches a lost tail: pub/sub can drop the last events of a burst with nothing after them to
+   * reveal the gap. One pipelined GET per user with streams here, once per heartbeat.
+   */
+  async checkHeads(): Promise<void> {
+    const users = [...this.byUser.keys()];
+    if (users.length === 0) return;
+    const pipeline = this.commands.pipeline();
+    for (const u of users) pipeline.get(keys.seq(u));
+    const heads = await pipeline.exec().catch(() => null);
+    if (!heads) return;
+    users.forEach((u, i) => {
+      const head = Number(heads[i]?.[1] ?? 0);
+      for (const sub of this.byUser.get(u) ?? []) if (sub.isBehind(head)) void sub.fill();
+    });
+  }
+
+  recordReplay(count: number): void {
+    this.metrics.replayed(count);
+  }
+  recordReset(): void {
+    this.metrics.reset();
+  }
+  recordGapFill(): void {
+    this.metrics.gapFilled();
+  }
+}
+
+/** One stream's position in its user's event sequence. */
+export class Subscription {
+  private state: 'starting' | 'live' | 'filling' | 'closed' = 'starting';
+  private pending: LoggedEvent[] = [];
+  private epoch = '';
+  private lastSeq = 0;
+
+  constructor(
+    readonly userId: string,
+    private readonly bus: EventBus,
+    private readonly handler: SubscriptionHandler,
+  ) {}
+
+  get position(): EventPosition {
+    return { epoch: this.epoch, seq: this.lastSeq };
+  }
+
+  /**
+   * Catches up from `from` (a client's Last-Event-ID) by exact replay when the log still covers
+   * it, else by reset + snapshot (or a plain snapshot when there is no `from`), then goes live.
+   */
+  async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
+    try {
+      if (from) {
+        const read = await this.bus.readLogAfter(this.userId, from.seq);
+        if (this.isClosed()) return;
+        if (logCovers(read, from.epoch, from.seq)) {
+          this.epoch = from.epoch;
+          this.lastSeq = from.seq;
+          for (const ev of read.events) this.emit(ev);
+          this.bus.recordReplay(read.events.length);
+        } else {
+          this.bus.recordReset();
+          this.adopt(await this.handler.resync(resetReason(read, from)));
+        }
+      } else {
+        this.adopt(await this.handler.resync(fromRaw === null ? null : 'malformed Last-Event-ID'));
+        if (fromRaw !== null) this.bus.recordReset();
+      }
+    } catch (err) {
+      if (!this.isClosed()) this.handler.fail(err);
+      return;
+    }
+    if (this.isClosed()) return;
+    this.state = 'live';
+    this.drain();
+  }
+
+  onPublished(event: LoggedEvent): void {
+    if (this.state === 'live') this.accept(event);
+    else if (this.state !== 'closed') this.pending.push(event);
+  }
+
+  isBehind(headSeq: number): boolean {
+    return this.state === 'live' && headSeq > this.lastSeq;
+  }
+
+  close(): void {
+    this.state = 'closed';
+    this.pending = [];
+    this.bus.unsubscribe(this);
+  }
+
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private adopt(position: EventPosition): void {
+    this.epoch = position.epoch;
+    this.lastSeq = position.seq;
+  }
+
+  private emit(event: LoggedEvent): void {
+    this.lastSeq = event.seq;
+    this.handler.deliver(event);
+  }
+
+  private accept(event: LoggedEvent): void {
+    if (event.epoch === this.epoch) {
+      if (event.seq <= this.lastSeq) return;
+      if (event.seq === this.lastSeq + 1) {
+        this.emit(event);
+        return;
+      }
+    }
+    this.pending.push(event);
+    void this.fill();
+  }
+
+  /** Fills from the log everything after the last delivered event; falls back to reset + snapshot. */
+  async fill(): Promise<void> {
+    if (this.state !== 'live') return;
+    this.state = 'filling';
+    try {
+      const read = await this.bus.readLogAfter(this.userId, this.lastSeq);
+      if (this.isClosed()) return;
+      if (logCovers(read, this.epoch, this.lastSeq)) {
+        for (const ev of read.events) this.emit(ev);
+        if (read.events.length) this.bus.recordGapFill();
+      } else {
+        this.bus.recordReset();
+        this.adopt(await this.handler.resync(resetReason(read, this.position)));
+      }
+    } catch (err) {
+      if (!this.isClosed()) this.handler.fail(err);
+      return;
+    }
+    if (this.isClosed()) return;
+    this.state = 'live';
+    this.drain();
+  }
+
+  /** Replays buffered live events in order; stops (keeping the rest) if one starts another fill. */
+  private drain(): void {
+    const queue = this.pending.sort((a, b) => (a.epoch === b.epoch ? a.seq - b.seq : 0));
+    this.pending = [];
+    for (let i = 0; i < queue.length; i++) {
+      if (this.state !== 'live') {
+        this.pending.push(...queue.slice(i));
+        return;
+      }
+      this.accept(queue[i]!);
+    }
+  }
+}
+
+function resetReason(read: LogRead, from: EventPosition): string {
+  if (read.epoch !== from.epoch) return 'event store was reset';
+  if (from.seq > read.headSeq) return 'unknown event id';
+  return 'missed events are no longer retained';
+}

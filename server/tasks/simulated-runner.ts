@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { getTaskType, type Task, type TaskParams } from '../../protocol';
+import { AppError } from '../errors';
+import type { ProgressTracker } from './progress-tracker';
+
+/**
+ * Runs the registry's scripted steps for in-process simulated workers: sleeps each step's
+ * duration (divided by SIMULATION_SPEED), reports it, and fails where `params.failAt` or
+ * `params.failureRate` asks. A cancelled task makes its next report fail with `task-finished`,
+ * which is where the worker stops.
+ */
+export class SimulatedRunner {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly tracker: ProgressTracker,
+    private readonly options: { speed: number; log: Logger; random?: () => number },
+  ) {}
+
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  run(task: Task, params: TaskParams = {}): void {
+    const controller = new AbortController();
+    this.running.set(task.id, controller);
+    void this.steps(task, params, controller.signal)
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'task-finished') return;
+        if (controller.signal.aborted) return;
+        this.options.log.error({ err, taskId: task.id }, 'simulated worker failed');
+      })
+      .finally(() => this.running.delete(task.id));
+  }
+
+  private async steps(task: Task, params: TaskParams, signal: AbortSignal): Promise<void> {
+    const def = getTaskType(task.type);
+    const random = this.options.random ?? Math.random;
+    const failureChance = (params.failureRate ?? 0) / def.steps.length;
+    for (const step of def.steps) {
+      await sleep(step.durationMs / this.options.speed, signal);
+      if (params.failAt === step.stage || random() < failureChance) {
+        await this.tracker.fail(
+          task.id,
+          step.failMessage ?? `${def.title} failed while ${step.stage.replace(/_/g, ' ')}`,
+        );
+        return;
+      }
+      await this.tracker.update(task.id, {
+        progress: { current: step.current, total: def.total },
+        stage: step.stage,
+        message: step.message,
+        ...(step.data ? { data: { ...step.data } } : {}),
+      });
+    }
+    await this.tracker.complete(task.id, { ...def.result }, def.completedMessage);
+  }
+
+  /**
+   * Stops every worker of this process and marks its task failed, so that no task is left
+   * "running" forever by a process that is going away.
+   */
+  async stopAll(reason = 'Interrupted: the server restarted. Start the task again.'): Promise<void> {
+    const ids = [...this.running.keys()];
+    for (const controller of this.running.values()) controller.abort();
+    await Promise.allSettled(ids.map((id) => this.tracker.fail(id, reason)));
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
