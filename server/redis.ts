@@ -11,9 +11,12 @@ export interface RedisPair {
   embedded: boolean;
 }
 
+/** Each embedded instance gets its own data set (ioredis-mock shares data per host:port). */
+let embeddedInstances = 0;
+
 export function createRedisPair(url: string | undefined): RedisPair {
   if (!url) {
-    const commands = new RedisMock() as unknown as Redis;
+    const commands = new RedisMock({ port: 10_000 + embeddedInstances++ }) as unknown as Redis;
     return { commands, subscriber: commands.duplicate(), embedded: true };
   }
   const options = {

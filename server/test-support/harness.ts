@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { SessionTokens } from '../auth/session-tokens';
+import { type Config, loadConfig } from '../config';
+import { type RunningServer, startServer } from '../start-server';
+import { hasRedisServer, RedisServerProcess } from './redis-server';
+
+export type Backend = 'mock' | 'real';
+/** Every server test runs against both; the real half needs Debian's redis-server. */
+export const backends: Backend[] = hasRedisServer ? ['mock', 'real'] : ['mock'];
+
+export const TEST_JWT_SECRET = 'taskstream-test-secret-0123456789abcdef';
+export const TEST_WORKER_TOKEN = 'worker-token-for-tests-0123456789';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORT: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    WORKER_TOKEN: TEST_WORKER_TOKEN,
+    LOG_LEVEL: 'silent',
+    SIMULATION_SPEED: '50',
+    LOGIN_RATE_LIMIT: '1000',
+    ...overrides,
+  });
+}
+
+let sharedRedis: Promise<RedisServerProcess> | null = null;
+/** One real redis-server per test file, shared by its tests (isolated by unique user ids), stopped after. */
+export function sharedRedisServer(): Promise<RedisServerProcess> {
+  if (!sharedRedis) {
+    sharedRedis = RedisServerProcess.start();
+    afterAll(async () => {
+      await (await sharedRedis)?.stop();
+      sharedRedis = null;
+    });
+  }
+  return sharedRedis;
+}
+
+export interface TestServer extends RunningServer {
+  backend: Backend;
+  /** A bearer token for any user id (tokens are the identity; no user database). */
+  tokenFor(userId: string, ttlS?: number): Promise<string>;
+  /** JSON request helper; `as` signs it as that user with a bearer token. */
+  api(path: string, init?: ApiInit): Promise<ApiResponse>;
+}
+
+export interface ApiInit {
+  method?: string;
+  as?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+  json: any;
+  text: string;
+}
+
+const tokens = new SessionTokens(TEST_JWT_SECRET);
+
+/** Starts the real app on port 0 against ioredis-mock or the file's real redis-server. */
+export async function startTestServer(
+  backend: Backend,
+  overrides: Record<string, string> = {},
+): Promise<TestServer> {
+  const env = { ...overrides };
+  if (backend === 'real' && !env.REDIS_URL) env.REDIS_URL = (await sharedRedisServer()).url;
+  const running = await startServer(testConfig(env));
+  const tokenFor = (userId: string, ttlS?: number) => tokens.sign(userId, ttlS);
+  async function api(path: string, init: ApiInit = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.as) headers.authorization = `Bearer ${await tokenFor(init.as)}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${running.url}${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  }
+  return { ...running, backend, tokenFor, api };
+}
+
+/** A user id no other test uses, so tests can share one Redis without flushing it. */
+export function uniqueUser(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}

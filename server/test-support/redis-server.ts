@@ -1,0 +1,107 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+/** True when Debian's redis-server is installed (CI installs it; a laptop may not have it). */
+export const hasRedisServer = (() => {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+if (!hasRedisServer) {
+  process.stderr.write(
+    '\n*** redis-server is not installed: the real-Redis half of the server tests is SKIPPED ***\n\n',
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A real redis-server this test process started, on a free loopback port, with no persistence by default. */
+export class RedisServerProcess {
+  private child: ChildProcess | null = null;
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'taskstream-redis-'));
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisServerProcess> {
+    const server = new RedisServerProcess(await freePort());
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts redis-server; with `persist`, data is saved to and loaded from `dir` (for restarts that keep data). */
+  async launch({ persist = true }: { persist?: boolean } = {}): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
+    args.push('--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always');
+    if (!persist) args.push('--appendfilename', `empty-${Date.now()}.aof`);
+    this.child = spawn('redis-server', args, { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const probe = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        if ((await probe.ping()) === 'PONG') {
+          // AOF loading answers LOADING errors before it is ready; PING succeeding means ready.
+          probe.disconnect();
+          return;
+        }
+      } catch {
+        probe.disconnect();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server on port ${this.port} did not start`);
+  }
+
+  /** Stops the process we started (by PID) and waits for it to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+    this.child = null;
+  }
+
+  /** Kill and start again: `keepData` reloads the append-only file, otherwise Redis comes back empty. */
+  async restart({
+    keepData = true,
+    downMs = 0,
+  }: {
+    keepData?: boolean;
+    downMs?: number;
+  } = {}): Promise<void> {
+    await this.stop();
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
+    await this.launch({ persist: keepData });
+  }
+}
