@@ -103,3 +103,23 @@ export const healthResponseSchema = z.object({
   uptimeS: z.number(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** One detected community of the (demo) knowledge graph. */
+export const communitySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  summary: z.string(),
+  members: z.number().int().nonnegative(),
+  edges: z.number().int().nonnegative(),
+});
+export type Community = z.infer<typeof communitySchema>;
+
+/** `GET /api/communities`: the user's communities as of their latest completed rebuild. */
+export const communitiesResponseSchema = z.object({
+  communities: z.array(communitySchema),
+  /** How many rebuilds have completed (0: never rebuilt, the seeded starting set). */
+  generation: z.number().int().nonnegative(),
+  /** When the latest completed rebuild finished, or null when never rebuilt. */
+  rebuiltAt: z.iso.datetime().nullable(),
+});
+export type CommunitiesResponse = z.infer<typeof communitiesResponseSchema>;

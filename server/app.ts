@@ -8,6 +8,7 @@ import { requireUser } from './auth/authenticate';
 import { AppError, errorMiddleware } from './errors';
 import { loggablePath } from './logger';
 import { authRoutes } from './routes/auth-routes';
+import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { streamRoutes } from './routes/stream-routes';
 import { taskRoutes } from './routes/task-routes';
@@ -37,6 +38,8 @@ export function createApp(s: AppServices): Express {
   app.use(workerRoutes(s));
   app.use(streamRoutes(s));
   app.use('/api/tasks', requireUser(s.tokens));
+  app.use('/api/communities', requireUser(s.tokens));
+  app.use(communityRoutes(s));
   app.use(taskRoutes(s));
   app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   serveBuiltSpa(app, s);

@@ -75,20 +75,19 @@ export function streamRoutes(s: AppServices): Router {
     stream.abort('error');
   }
 
-  async function ensureRedis(): Promise<void> {
-    try {
-      await s.store.epoch();
-    } catch {
-      s.metrics.redisErrors.inc();
-      throw new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
-        'Retry-After': '2',
-      });
-    }
+  /** 503 before any header is sent when the command connection is down (no round trip per connect). */
+  function ensureRedis(): void {
+    const status = s.redis.commands.status;
+    if (status === undefined || status === 'ready') return;
+    s.metrics.redisErrors.inc();
+    throw new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
+      'Retry-After': '2',
+    });
   }
 
   router.get('/api/events', auth, async (req, res) => {
     const { userId } = identityOf(req);
-    await ensureRedis();
+    ensureRedis();
     const stream = await openStream(req, res);
     const handler: SubscriptionHandler = {
       deliver(ev) {

@@ -1,0 +1,226 @@
+/**
+ * Drives task progress at a fixed rate (events/s), spread round-robin over the users' tasks.
+ *
+ * - `direct`: `ProgressTracker` over `TaskStore` straight to Redis on one ioredis connection, as
+ *   an out-of-process TypeScript worker would; updates are pipelined (many in flight at once).
+ * - `http`: the same updates through the ingestion route `POST /api/tasks/:id/progress` with
+ *   `Authorization: Bearer <WORKER_TOKEN>`, over a keep-alive agent.
+ *
+ * At most one update per task is in flight, so no update ever conflicts on the task version;
+ * `maxInFlight` bounds the whole pipeline. Driven over IPC by bench/run.ts (see `WorkerApi`).
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import { Redis } from 'ioredis';
+import type { TaskPatch } from '../server/tasks/progress-tracker';
+import { ProgressTracker } from '../server/tasks/progress-tracker';
+import { TaskStore } from '../server/tasks/task-store';
+import { serveRpc } from './ipc';
+
+export interface SetupArgs {
+  redisUrl: string;
+  users: string[];
+  tasksPerUser: number;
+}
+
+export interface RunArgs {
+  mode: 'direct' | 'http';
+  /** events per second */
+  rate: number;
+  durationMs: number;
+  maxInFlight: number;
+  /** http mode: the taskstream base URL and its WORKER_TOKEN */
+  url?: string;
+  workerToken?: string;
+  /** Pad every event with this many characters of `message` + `data` (the stalled-client check). */
+  padBytes?: number;
+}
+
+export interface RunResult {
+  mode: 'direct' | 'http';
+  sent: number;
+  errors: number;
+  firstError: string | null;
+  elapsedMs: number;
+  achievedRate: number;
+  /** Most updates in flight at once. */
+  peakInFlight: number;
+  /** Largest backlog of due-but-not-yet-issued updates (the rate was not held when > a few). */
+  maxBehind: number;
+  /** Update round trip (worker side), ms. */
+  p50UpdateMs: number;
+  p99UpdateMs: number;
+}
+
+export type WorkerApi = {
+  setup: { args: SetupArgs; result: { tasks: number; ms: number } };
+  run: { args: RunArgs; result: RunResult };
+  close: { args: null; result: null };
+};
+
+interface BenchTask {
+  id: string;
+  current: number;
+  busy: boolean;
+}
+
+class Worker {
+  private redis: Redis | null = null;
+  private tracker: ProgressTracker | null = null;
+  /** Interleaved by user: u0t0, u1t0, …, u0t1, u1t1, … so consecutive events go to different users. */
+  private tasks: BenchTask[] = [];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+  async setup({ redisUrl, users, tasksPerUser }: SetupArgs): Promise<{ tasks: number; ms: number }> {
+    const t0 = performance.now();
+    this.redis ??= new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    this.tracker ??= new ProgressTracker(new TaskStore(this.redis, { logSize: 1000 }));
+    const tracker = this.tracker;
+    const specs: string[] = [];
+    for (let t = 0; t < tasksPerUser; t++) for (const u of users) specs.push(u);
+    const created: BenchTask[] = new Array(specs.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < specs.length) {
+        const i = next++;
+        const task = await tracker.create({ ownerId: specs[i]!, type: 'po_processing', total: 1_000_000 });
+        created[i] = { id: task.id, current: 0, busy: false };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(256, specs.length) }, lane));
+    this.tasks = created;
+    return { tasks: created.length, ms: Math.round(performance.now() - t0) };
+  }
+
+  async run(args: RunArgs): Promise<RunResult> {
+    const tasks = this.tasks;
+    if (tasks.length === 0) throw new Error('setup first');
+    const pad = args.padBytes ?? 0;
+    const message = pad ? 'x'.repeat(Math.min(500, pad)) : undefined;
+    const note = pad > 500 ? 'y'.repeat(Math.min(2000, pad - 500)) : undefined;
+    const update = args.mode === 'direct' ? this.directUpdate() : this.httpUpdate(args);
+    let sent = 0;
+    let errors = 0;
+    let firstError: string | null = null;
+    let issued = 0;
+    let inFlight = 0;
+    let peakInFlight = 0;
+    let maxBehind = 0;
+    let cursor = 0;
+    const roundTrips: number[] = [];
+    const t0 = performance.now();
+    const total = Math.round((args.rate * args.durationMs) / 1000);
+
+    await new Promise<void>((resolve) => {
+      const finishIfDone = () => {
+        if (issued >= total && inFlight === 0) {
+          clearInterval(timer);
+          resolve();
+        }
+      };
+      const tick = () => {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) * args.rate) / 1000));
+        maxBehind = Math.max(maxBehind, due - issued);
+        let scanned = 0;
+        while (issued < due && inFlight < args.maxInFlight && scanned < tasks.length) {
+          const task = tasks[cursor]!;
+          cursor = (cursor + 1) % tasks.length;
+          scanned++;
+          if (task.busy) continue;
+          scanned = 0;
+          task.busy = true;
+          task.current = Math.min(task.current + 1, 999_999);
+          issued++;
+          inFlight++;
+          if (inFlight > peakInFlight) peakInFlight = inFlight;
+          const patch: TaskPatch = { progress: { current: task.current } };
+          if (message) patch.message = message;
+          if (note) patch.data = { note };
+          const started = performance.now();
+          update(task.id, patch).then(
+            () => {
+              sent++;
+              roundTrips.push(performance.now() - started);
+            },
+            (err: unknown) => {
+              errors++;
+              firstError ??= err instanceof Error ? err.message : String(err);
+            },
+          )
+            .finally(() => {
+              task.busy = false;
+              inFlight--;
+              tick();
+              finishIfDone();
+            });
+        }
+        finishIfDone();
+      };
+      const timer = setInterval(tick, 2);
+      tick();
+    });
+
+    const elapsedMs = performance.now() - t0;
+    roundTrips.sort((a, b) => a - b);
+    const q = (p: number) => Math.round((roundTrips[Math.floor(p * (roundTrips.length - 1))] ?? 0) * 10) / 10;
+    return {
+      mode: args.mode,
+      sent,
+      errors,
+      firstError,
+      elapsedMs: Math.round(elapsedMs),
+      achievedRate: Math.round((sent / elapsedMs) * 1000),
+      peakInFlight,
+      maxBehind,
+      p50UpdateMs: q(0.5),
+      p99UpdateMs: q(0.99),
+    };
+  }
+
+  private directUpdate(): (id: string, patch: TaskPatch) => Promise<unknown> {
+    const tracker = this.tracker;
+    if (!tracker) throw new Error('setup first');
+    return (id, patch) => tracker.update(id, patch);
+  }
+
+  private httpUpdate(args: RunArgs): (id: string, patch: TaskPatch) => Promise<unknown> {
+    if (!args.url || !args.workerToken) throw new Error('http mode needs url and workerToken');
+    const base = args.url;
+    const authorization = `Bearer ${args.workerToken}`;
+    return (id, patch) =>
+      new Promise<void>((resolve, reject) => {
+        const body = JSON.stringify(patch);
+        const req = httpRequest(new URL(`/api/tasks/${id}/progress`, base), {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            authorization,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+    await this.redis?.quit().catch(() => undefined);
+    this.redis = null;
+    this.tracker = null;
+  }
+}
+
+const worker = new Worker();
+serveRpc<WorkerApi>({
+  setup: (args) => worker.setup(args),
+  run: (args) => worker.run(args),
+  close: async () => {
+    await worker.close();
+    return null;
+  },
+});

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * `npm run dev`: the real server logic (routes, runners, SSE) mounted into Vite's dev server on
+ * ioredis-mock, so the SPA and the API share one origin and tasks really run. With
+ * `TASKSTREAM_API_URL=http://127.0.0.1:3000` the SPA is proxied to a separately started server
+ * (on a real Redis) instead.
+ */
+function embeddedServer(): Plugin {
+  return {
+    name: 'taskstream-embedded-server',
+    apply: 'serve',
+    async configureServer(server) {
+      if (process.env.TASKSTREAM_API_URL) return;
+      const [{ loadConfig }, { createRedisPair }, { createServices }, { createApp }, { createLogger }] =
+        await Promise.all([
+          import('./server/config'),
+          import('./server/redis'),
+          import('./server/services'),
+          import('./server/app'),
+          import('./server/logger'),
+        ]);
+      const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, STATIC_DIR: '/nonexistent' });
+      const log = createLogger(config.LOG_LEVEL);
+      const redis = createRedisPair(config.REDIS_URL);
+      const services = createServices(config, redis, log);
+      await services.bus.start();
+      const app = createApp(services);
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const url = req.url ?? '';
+        if (url.startsWith('/api/') || url === '/api' || url.startsWith('/metrics')) {
+          app(req as Parameters<typeof app>[0], res as Parameters<typeof app>[1]);
+          return;
+        }
+        next();
+      });
+      server.httpServer?.once('close', () => {
+        services.streams.drain(0);
+        void services.runner.stopAll();
+        redis.subscriber.disconnect();
+        redis.commands.disconnect();
+      });
+    },
+  };
+}
+
+const apiUrl = process.env.TASKSTREAM_API_URL;
+
+export default defineConfig({
+  plugins: [react(), tailwindcss(), embeddedServer()],
+  server: {
+    host: '127.0.0.1',
+    port: Number(process.env.PORT ?? 5173),
+    proxy: apiUrl
+      ? {
+          // http-proxy streams responses as they come; SSE is never buffered.
+          '/api': { target: apiUrl, changeOrigin: false, ws: false },
+          '/metrics': { target: apiUrl },
+        }
+      : undefined,
+  },
+  build: { outDir: 'dist', sourcemap: true },
+});
