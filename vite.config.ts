@@ -15,13 +15,15 @@ function embeddedServer(): Plugin {
     apply: 'serve',
     async configureServer(server) {
       if (process.env.TASKSTREAM_API_URL) return;
+      // Loaded through Vite's SSR loader (not bundled into this config): the server's own TS as is.
+      const load = <T>(path: string) => server.ssrLoadModule(path) as Promise<T>;
       const [{ loadConfig }, { createRedisPair }, { createServices }, { createApp }, { createLogger }] =
         await Promise.all([
-          import('./server/config'),
-          import('./server/redis'),
-          import('./server/services'),
-          import('./server/app'),
-          import('./server/logger'),
+          load<typeof import('./server/config')>('/server/config.ts'),
+          load<typeof import('./server/redis')>('/server/redis.ts'),
+          load<typeof import('./server/services')>('/server/services.ts'),
+          load<typeof import('./server/app')>('/server/app.ts'),
+          load<typeof import('./server/logger')>('/server/logger.ts'),
         ]);
       const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, STATIC_DIR: '/nonexistent' });
       const log = createLogger(config.LOG_LEVEL);

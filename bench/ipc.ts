@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { track } from './children';
 
 /**
  * A tiny request/response protocol over the Node IPC channel between `bench/run.ts` and the
@@ -73,10 +74,12 @@ export class RpcChild<A extends Api> {
   }
 
   static fork<A extends Api>(file: string, execArgv: string[] = []): RpcChild<A> {
-    const child = fork(file, [], {
-      execArgv: ['--import', 'tsx', ...execArgv],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = track(
+      fork(file, [], {
+        execArgv: ['--import', 'tsx', ...execArgv],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     return new RpcChild<A>(child);
   }
 

@@ -11,7 +11,7 @@
  *   tsx bench/load-client.ts --url http://127.0.0.1:3000 --streams 100 --users 10 --seconds 10 \
  *     [--jwt-secret <secret> | --plain]    (plain: bearer token = user id, for the baseline)
  */
-import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SessionTokens } from '../server/auth/session-tokens';

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../server/test-support/redis-server';
+import { track } from './children';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -86,10 +87,12 @@ export async function startRedis(): Promise<RedisProc> {
   const port = await freePort();
   const dir = path.join(repoRoot, 'bench', 'results', '.tmp');
   mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
+  const child = track(
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: 'ignore' },
+    ),
   );
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
@@ -152,7 +155,7 @@ export async function startTarget(kind: TargetKind, o: TargetOptions): Promise<T
   const script = kind === 'taskstream' ? 'server/index.ts' : 'bench/baseline-server.ts';
   mkdirSync(path.dirname(o.logFile), { recursive: true });
   const log = openSync(o.logFile, 'w');
-  const child = spawn(process.execPath, [...execArgs, script], {
+  const child = track(spawn(process.execPath, [...execArgs, script], {
     cwd: repoRoot,
     stdio: ['ignore', log, log],
     env: {
@@ -168,7 +171,7 @@ export async function startTarget(kind: TargetKind, o: TargetOptions): Promise<T
       HEARTBEAT_MS: String(o.heartbeatMs),
       LOG_LEVEL: 'warn',
     },
-  });
+  }));
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   const health = kind === 'taskstream' ? '/api/health' : '/health';

@@ -136,16 +136,17 @@ class Worker {
           if (message) patch.message = message;
           if (note) patch.data = { note };
           const started = performance.now();
-          update(task.id, patch).then(
-            () => {
-              sent++;
-              roundTrips.push(performance.now() - started);
-            },
-            (err: unknown) => {
-              errors++;
-              firstError ??= err instanceof Error ? err.message : String(err);
-            },
-          )
+          update(task.id, patch)
+            .then(
+              () => {
+                sent++;
+                roundTrips.push(performance.now() - started);
+              },
+              (err: unknown) => {
+                errors++;
+                firstError ??= err instanceof Error ? err.message : String(err);
+              },
+            )
             .finally(() => {
               task.busy = false;
               inFlight--;
@@ -200,7 +201,9 @@ class Worker {
         });
         req.on('response', (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
         });
         req.on('error', reject);
         req.end(body);

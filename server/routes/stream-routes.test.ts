@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
+import { waitFor } from '../test-support/stream-checks';
 
 describe.each(backends)('GET /api/events (%s Redis)', (backend) => {
   let server: TestServer;

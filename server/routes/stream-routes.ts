@@ -126,7 +126,7 @@ export function streamRoutes(s: AppServices): Router {
     }
     const task = snapshotAt.task;
     if (!task) throw notFound();
-    if (from && isTerminal(task.status) && (await sawTheEnd(userId, taskId, from))) {
+    if (from && isTerminal(task.status) && (await sawTheEnd(userId, taskId, from, snapshotAt))) {
       // The client already has the final event: 204 stops EventSource from reconnecting.
       res.status(204).end();
       return;
@@ -161,8 +161,23 @@ export function streamRoutes(s: AppServices): Router {
     await sub.start(from, raw);
   });
 
-  /** True when the log shows nothing of this task after `from`: its final event came before. */
-  async function sawTheEnd(userId: string, taskId: string, from: EventPosition): Promise<boolean> {
+  /**
+   * True when the client already has the finished task's final event: its position is at or past
+   * that event (known from the task itself, so this holds after the log was trimmed — otherwise the
+   * client would get reset + the final event again and reconnect with the same id for ever), or
+   * the log shows nothing of this task after its position.
+   */
+  async function sawTheEnd(
+    userId: string,
+    taskId: string,
+    from: EventPosition,
+    at: { epoch: string; headSeq: number; lastEventId: string | null },
+  ): Promise<boolean> {
+    const final = parseEventId(at.lastEventId);
+    if (final && from.epoch === final.epoch && from.epoch === at.epoch) {
+      if (from.seq >= final.seq && from.seq <= at.headSeq) return true;
+      if (from.seq < final.seq) return false;
+    }
     const read = await s.bus.readLogAfter(userId, from.seq);
     if (!logCovers(read, from.epoch, from.seq)) return false;
     return !read.events.some((ev) => ev.task.id === taskId && isTaskEventName(ev.type));

@@ -61,6 +61,6 @@ export async function apiFetch(path: string, init: ApiInit = {}): Promise<Respon
   } catch {
     // Not JSON (a proxy's error page): keep the generic message.
   }
-  if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized?.();
+  if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized?.();
   throw new ApiError(res.status, code, message);
 }

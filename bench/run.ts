@@ -1,0 +1,664 @@
+/**
+ * `npm run bench`: taskstream against a hand-written node:http SSE fan-out (bench/baseline-server.ts)
+ * on the same machine, the same Redis, the same worker and the same load client.
+ *
+ * For each cell: a fresh redis-server; then, one after the other, taskstream (tasks driven by
+ * `ProgressTracker` straight to Redis), taskstream with the HTTP ingestion route, and the baseline.
+ * Each run: spawn the server, create the tasks, warm the server up, sample RSS, open N streams
+ * (connect time), sample RSS again (RSS per idle stream), drive events for the window, wait for
+ * delivery to finish, sample CPU (utime+stime / deliveries) and count lost / duplicated events.
+ * Then a stalled-client check: one stream that stops reading while events flow.
+ *
+ *   npm run bench                     all cells, full scale (writes bench/results/latest.md)
+ *   npm run bench -- --quick          every cell at 1/10 scale, shorter window (latest-quick.md)
+ *   npm run bench -- --cell a         one cell (repeat or comma-separate for more)
+ *   options: --no-http  --no-stall  --profile (taskstream under node --cpu-prof, top self time)
+ *            --window <s>  --concurrency <n> (connect requests in flight)
+ */
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { keys } from '../server/tasks/keys';
+import { RpcChild } from './ipc';
+import type { ConnectResult, FinishResult, LoadClientApi, StallResult, StreamAuth } from './load-client';
+import {
+  cpuMs,
+  openFilesLimit,
+  type RedisProc,
+  repoRoot,
+  rssKB,
+  rssSampler,
+  sleep,
+  startRedis,
+  startTarget,
+  type TargetKind,
+  type TargetProc,
+} from './procs';
+import { monoNowUs, type ProfileSummary, summariseProfile } from './profile';
+import type { RunResult, WorkerApi } from './worker';
+
+const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef-0123456789';
+const WORKER_TOKEN = 'bench-worker-token-0123456789abcdef';
+const HEARTBEAT_MS = 15_000;
+
+type CellName = 'a' | 'b' | 'c';
+interface Cell {
+  name: CellName;
+  title: string;
+  streams: number;
+  users: number;
+  tasksPerUser: number;
+  /** events per second */
+  rate: number;
+  /** whether the issue's targets apply */
+  targets: boolean;
+}
+
+const fullCells: Cell[] = [
+  {
+    name: 'a',
+    title: '10,000 streams, 1 per user, 1,000 events/s',
+    streams: 10_000,
+    users: 10_000,
+    tasksPerUser: 1,
+    rate: 1000,
+    targets: true,
+  },
+  {
+    name: 'b',
+    title: '5,000 streams over 500 users (10 each), 1,000 events/s = 10,000 deliveries/s',
+    streams: 5000,
+    users: 500,
+    tasksPerUser: 1,
+    rate: 1000,
+    targets: true,
+  },
+  {
+    name: 'c',
+    title: '1,000 streams of one user, 200 events/s (broadcast: 200,000 deliveries/s)',
+    streams: 1000,
+    users: 1,
+    tasksPerUser: 10,
+    rate: 200,
+    targets: false,
+  },
+];
+
+type Variant = 'taskstream' | 'taskstream-http' | 'baseline';
+
+interface RunRow {
+  cell: Cell;
+  variant: Variant;
+  connect: ConnectResult;
+  /** CPU ms of server, redis, worker and client while connecting and over the window. */
+  connectCpu: Record<string, number>;
+  windowCpu: Record<string, number>;
+  rssBeforeKB: number;
+  rssIdleKB: number;
+  rssPeakKB: number;
+  rssPerIdleStreamKB: number;
+  cpuMs: number;
+  cpuUsPerDelivery: number;
+  windowMs: number;
+  deliveriesPerS: number;
+  finish: FinishResult;
+  worker: RunResult;
+  drainMs: number;
+  profiles: { connect: ProfileSummary; delivery: ProfileSummary } | null;
+}
+
+interface StallRow {
+  kind: TargetKind;
+  rssBeforeKB: number;
+  rssPeakKB: number;
+  rssAfterKB: number;
+  eventsSent: number;
+  bytesToReader: number;
+  readerDeliveries: number;
+  readerP99: number;
+  stall: StallResult;
+  slowClientDrops: number | null;
+}
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    cell: { type: 'string', multiple: true },
+    'no-http': { type: 'boolean', default: false },
+    'no-stall': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    window: { type: 'string' },
+    concurrency: { type: 'string', default: '500' },
+  },
+});
+
+const quick = opts.quick;
+const scale = quick ? 0.1 : 1;
+const windowMs = Math.round(Number(opts.window ?? (quick ? 5 : 12)) * 1000);
+const concurrency = Number(opts.concurrency);
+const wanted = new Set((opts.cell ?? ['a', 'b', 'c']).flatMap((c) => c.split(',')).map((c) => c.trim()));
+for (const c of wanted)
+  if (!['a', 'b', 'c'].includes(c)) throw new Error(`unknown cell ${c} (use a, b or c)`);
+const cells: Cell[] = fullCells
+  .filter((c) => wanted.has(c.name))
+  .map((c) => ({
+    ...c,
+    streams: Math.max(1, Math.round(c.streams * scale)),
+    users: Math.max(1, Math.round(c.users * scale)),
+    rate: Math.max(1, Math.round(c.rate * scale)),
+  }));
+const variants: Variant[] = opts['no-http']
+  ? ['taskstream', 'baseline']
+  : ['taskstream', 'taskstream-http', 'baseline'];
+const resultsDir = path.join(repoRoot, 'bench', 'results');
+const logDir = path.join(resultsDir, '.tmp', 'logs');
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+async function readHeads(redis: RedisProc, users: string[]): Promise<Record<string, number>> {
+  const heads: Record<string, number> = {};
+  const chunk = 2000;
+  for (let i = 0; i < users.length; i += chunk) {
+    const part = users.slice(i, i + chunk);
+    const pipeline = redis.client.pipeline();
+    for (const u of part) pipeline.get(keys.seq(u));
+    const out = (await pipeline.exec()) ?? [];
+    part.forEach((u, j) => {
+      heads[u] = Number(out[j]?.[1] ?? 0);
+    });
+  }
+  return heads;
+}
+
+function authFor(kind: TargetKind): StreamAuth {
+  return kind === 'taskstream' ? { kind: 'jwt', secret: JWT_SECRET } : { kind: 'plain' };
+}
+
+const clientFile = path.join(repoRoot, 'bench', 'load-client.ts');
+const workerFile = path.join(repoRoot, 'bench', 'worker.ts');
+
+/** CPU ms of several processes, read together. */
+function cpuOf(pids: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    try {
+      out[name] = cpuMs(pid);
+    } catch {
+      out[name] = Number.NaN;
+    }
+  }
+  return out;
+}
+
+function cpuDelta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(a)) out[k] = Math.round((b[k] ?? 0) - (a[k] ?? 0));
+  return out;
+}
+
+async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promise<RunRow> {
+  const kind: TargetKind = variant === 'baseline' ? 'baseline' : 'taskstream';
+  await redis.client.flushall();
+  const profDir = opts.profile && kind === 'taskstream' ? path.join(resultsDir, '.tmp', 'prof') : null;
+  if (profDir) {
+    rmSync(profDir, { recursive: true, force: true });
+    mkdirSync(profDir, { recursive: true });
+  }
+  const worker = RpcChild.fork<WorkerApi>(workerFile);
+  const client = RpcChild.fork<LoadClientApi>(clientFile);
+  let target: TargetProc | null = null;
+  try {
+    target = await startTarget(kind, {
+      redisUrl: redis.url,
+      jwtSecret: JWT_SECRET,
+      workerToken: WORKER_TOKEN,
+      heartbeatMs: HEARTBEAT_MS,
+      logFile: path.join(logDir, `${cell.name}-${variant}.log`),
+      cpuProfDir: profDir,
+    });
+    const pids = { server: target.pid, redis: redis.pid, worker: worker.pid, client: client.pid };
+    const users = Array.from({ length: cell.users }, (_, i) => `u${i}`);
+    const streamUsers = Array.from({ length: cell.streams }, (_, i) => users[i % users.length]!);
+    const auth = authFor(kind);
+    // Warm-up (JIT and first-use allocations are not per-stream memory) while the tasks are made.
+    const warmUsers = Array.from({ length: Math.min(200, cell.streams) }, (_, i) => `warm${i}`);
+    const [setup] = await Promise.all([
+      worker.call('setup', { redisUrl: redis.url, users, tasksPerUser: cell.tasksPerUser }),
+      client.call('warmup', { url: target.url, users: warmUsers, auth, concurrency, timeoutMs: 30_000 }),
+    ]);
+    log(`  ${variant}: ${setup.tasks} tasks created in ${setup.ms} ms`);
+    await sleep(1500);
+    const rssBeforeKB = rssKB(target.pid);
+    const connectCpu0 = cpuOf(pids);
+    const connectFrom = monoNowUs();
+    const connect = await client.call('connect', {
+      url: target.url,
+      users: streamUsers,
+      auth,
+      concurrency,
+      timeoutMs: 120_000,
+    });
+    const connectWindow = { fromUs: connectFrom, toUs: monoNowUs() };
+    const connectCpu = cpuDelta(connectCpu0, cpuOf(pids));
+    log(
+      `  ${variant}: ${connect.connected}/${connect.requested} connected in ${connect.connectMs} ms` +
+        (connect.failed ? ` (failures ${JSON.stringify(connect.failures)})` : '') +
+        ` · cpu ms ${JSON.stringify(connectCpu)}`,
+    );
+    await sleep(2000);
+    const rssIdleKB = rssKB(target.pid);
+
+    const startHeads = await readHeads(redis, users);
+    await client.call('start', { startHeads });
+    const sampler = rssSampler(target.pid, 250);
+    const cpu0 = cpuOf(pids);
+    const windowFrom = monoNowUs();
+    const t0 = performance.now();
+    const run = await worker.call('run', {
+      mode: variant === 'taskstream-http' ? 'http' : 'direct',
+      rate: cell.rate,
+      durationMs: windowMs,
+      maxInFlight: variant === 'taskstream-http' ? 128 : 512,
+      url: target.url,
+      workerToken: WORKER_TOKEN,
+    });
+    // Wait for everything published to arrive: until all expected deliveries are in, or nothing
+    // has moved for 3 s (what is missing then is lost), at most 60 s.
+    const drainStart = performance.now();
+    const endHeads = await readHeads(redis, users);
+    let expected = 0;
+    const perUser = new Map<string, number>();
+    for (const u of streamUsers) perUser.set(u, (perUser.get(u) ?? 0) + 1);
+    for (const [u, n] of perUser) expected += n * ((endHeads[u] ?? 0) - (startHeads[u] ?? 0));
+    let last = -1;
+    let lastMoved = performance.now();
+    for (;;) {
+      const st = await client.call('status', null);
+      if (st.unique >= expected) break;
+      if (st.unique !== last) {
+        last = st.unique;
+        lastMoved = performance.now();
+      } else if (performance.now() - lastMoved > 3000) break;
+      if (performance.now() - drainStart > 60_000) break;
+      await sleep(50);
+    }
+    const drainMs = Math.round(performance.now() - drainStart);
+    const windowCpu = cpuDelta(cpu0, cpuOf(pids));
+    const deliveryWindow = { fromUs: windowFrom, toUs: monoNowUs() };
+    const elapsed = performance.now() - t0;
+    const rssPeakKB = sampler.stop();
+    const finish = await client.call('finish', { endHeads });
+    const usedMs = windowCpu.server ?? 0;
+    const row: RunRow = {
+      cell,
+      variant,
+      connect,
+      connectCpu,
+      windowCpu,
+      rssBeforeKB,
+      rssIdleKB,
+      rssPeakKB,
+      rssPerIdleStreamKB: connect.connected ? (rssIdleKB - rssBeforeKB) / connect.connected : 0,
+      cpuMs: usedMs,
+      cpuUsPerDelivery: finish.deliveries ? (usedMs * 1000) / finish.deliveries : 0,
+      windowMs: Math.round(elapsed),
+      deliveriesPerS: Math.round((finish.deliveries / run.elapsedMs) * 1000),
+      finish,
+      worker: run,
+      drainMs,
+      profiles: null,
+    };
+    log(
+      `  ${variant}: ${finish.deliveries}/${finish.expected} deliveries, p50/p99/max ` +
+        `${finish.latency.p50}/${finish.latency.p99}/${finish.latency.max} ms, lost ${finish.lost}, ` +
+        `dup ${finish.duplicated}, cpu ${row.cpuUsPerDelivery.toFixed(1)} µs/delivery, ` +
+        `rss ${row.rssPerIdleStreamKB.toFixed(1)} KB/stream, worker ${run.achievedRate}/s ` +
+        `(${run.errors} errors${run.firstError ? `: ${run.firstError}` : ''}) · cpu ms ${JSON.stringify(windowCpu)}`,
+    );
+    await client.call('close', null);
+    await target.stop();
+    if (profDir) {
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        const full = path.join(profDir, file);
+        row.profiles = {
+          connect: summariseProfile(full, { root: repoRoot, window: connectWindow }),
+          delivery: summariseProfile(full, { root: repoRoot, window: deliveryWindow }),
+        };
+        const keep = path.join(resultsDir, '.tmp', `${cell.name}-${variant}.cpuprofile`);
+        renameSync(full, keep);
+        log(`  ${variant}: CPU profile kept at ${path.relative(repoRoot, keep)}`);
+      }
+    }
+    return row;
+  } finally {
+    await client.stop();
+    await worker.call('close', null).catch(() => null);
+    await worker.stop();
+    await target?.stop();
+  }
+}
+
+/** One reader and one stalled stream of the same user while padded events flow at 1,000/s. */
+async function stallCheck(kind: TargetKind, redis: RedisProc): Promise<StallRow> {
+  await redis.client.flushall();
+  const target = await startTarget(kind, {
+    redisUrl: redis.url,
+    jwtSecret: JWT_SECRET,
+    workerToken: WORKER_TOKEN,
+    heartbeatMs: HEARTBEAT_MS,
+    logFile: path.join(logDir, `stall-${kind}.log`),
+    cpuProfDir: null,
+  });
+  const worker = RpcChild.fork<WorkerApi>(workerFile);
+  const client = RpcChild.fork<LoadClientApi>(clientFile);
+  try {
+    const user = 'stall';
+    await worker.call('setup', { redisUrl: redis.url, users: [user], tasksPerUser: 10 });
+    const auth = authFor(kind);
+    await client.call('connect', { url: target.url, users: [user], auth, concurrency: 1, timeoutMs: 10_000 });
+    await client.call('stall', { url: target.url, user, auth });
+    await sleep(1000);
+    const rssBeforeKB = rssKB(target.pid);
+    const startHeads = await readHeads(redis, [user]);
+    await client.call('start', { startHeads });
+    const sampler = rssSampler(target.pid, 100);
+    const run = await worker.call('run', {
+      mode: 'direct',
+      rate: 1000,
+      durationMs: quick ? 5000 : 10_000,
+      maxInFlight: 64,
+      padBytes: 2000,
+    });
+    await sleep(1000);
+    const rssPeakKB = sampler.stop();
+    const rssAfterKB = rssKB(target.pid);
+    const finish = await client.call('finish', { endHeads: await readHeads(redis, [user]) });
+    const stall = await client.call('stallResult', { waitMs: 3000 });
+    let slowClientDrops: number | null = null;
+    if (kind === 'taskstream') {
+      const res = await fetch(`${target.url}/api/health`);
+      const body = (await res.json()) as { connectionErrors?: number };
+      slowClientDrops = body.connectionErrors ?? null;
+    }
+    await client.call('close', null);
+    return {
+      kind,
+      rssBeforeKB,
+      rssPeakKB,
+      rssAfterKB,
+      eventsSent: run.sent,
+      bytesToReader: finish.bytes,
+      readerDeliveries: finish.deliveries,
+      readerP99: finish.latency.p99,
+      stall,
+      slowClientDrops,
+    };
+  } finally {
+    await client.stop();
+    await worker.call('close', null).catch(() => null);
+    await worker.stop();
+    await target.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+const variantLabel: Record<Variant, string> = {
+  taskstream: 'taskstream',
+  'taskstream-http': 'taskstream (HTTP ingest)',
+  baseline: 'baseline',
+};
+
+function table(rows: RunRow[]): string {
+  const head =
+    '| cell | server | connected | connect s | p50 ms | p99 ms | max ms | deliveries/s | lost | dup | CPU µs/delivery | RSS KB/idle stream | worker events/s |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const lines = rows.map((r) =>
+    [
+      r.cell.name,
+      variantLabel[r.variant],
+      `${fmt(r.connect.connected)}/${fmt(r.connect.requested)}`,
+      (r.connect.connectMs / 1000).toFixed(2),
+      fmt(r.finish.latency.p50),
+      fmt(r.finish.latency.p99),
+      fmt(r.finish.latency.max),
+      fmt(r.deliveriesPerS),
+      fmt(r.finish.lost),
+      fmt(r.finish.duplicated),
+      r.cpuUsPerDelivery.toFixed(1),
+      r.rssPerIdleStreamKB.toFixed(1),
+      `${fmt(r.worker.achievedRate)}${r.worker.errors ? ` (${r.worker.errors} err)` : ''}`,
+    ].join(' | '),
+  );
+  return [head, ...lines.map((l) => `| ${l} |`)].join('\n');
+}
+
+function ratios(rows: RunRow[]): string {
+  const out = [
+    '| cell | CPU/delivery taskstream ÷ baseline | p50 ratio | p99 ratio | max ratio | RSS/idle stream ratio |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const cell of cells) {
+    const ts = rows.find((r) => r.cell.name === cell.name && r.variant === 'taskstream');
+    const base = rows.find((r) => r.cell.name === cell.name && r.variant === 'baseline');
+    if (!ts || !base) continue;
+    out.push(
+      `| ${cell.name} | ${ratio(ts.cpuUsPerDelivery, base.cpuUsPerDelivery)} | ` +
+        `${ratio(ts.finish.latency.p50, base.finish.latency.p50)} | ${ratio(ts.finish.latency.p99, base.finish.latency.p99)} | ` +
+        `${ratio(ts.finish.latency.max, base.finish.latency.max)} | ${ratio(ts.rssPerIdleStreamKB, base.rssPerIdleStreamKB)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function targetChecks(rows: RunRow[]): string {
+  const out: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  for (const cell of cells.filter((c) => c.targets)) {
+    const ts = rows.find((r) => r.cell.name === cell.name && r.variant === 'taskstream');
+    const base = rows.find((r) => r.cell.name === cell.name && r.variant === 'baseline');
+    if (!ts) continue;
+    const all = ts.connect.connected === ts.connect.requested;
+    out.push(
+      `- (${cell.name}) all connected: ${mark(all)} (${fmt(ts.connect.connected)}/${fmt(ts.connect.requested)})`,
+    );
+    out.push(
+      `- (${cell.name}) 0 lost, 0 duplicated: ${mark(ts.finish.lost === 0 && ts.finish.duplicated === 0)} (${ts.finish.lost} lost, ${ts.finish.duplicated} duplicated)`,
+    );
+    out.push(
+      `- (${cell.name}) p99 ≤ 50 ms: ${mark(ts.finish.latency.p99 <= 50)} (${ts.finish.latency.p99} ms)`,
+    );
+    if (base) {
+      const r = ts.cpuUsPerDelivery / base.cpuUsPerDelivery;
+      out.push(`- (${cell.name}) CPU/delivery ≤ 1.3× baseline: ${mark(r <= 1.3)} (${r.toFixed(2)}×)`);
+    }
+    out.push(
+      `- (${cell.name}) ≤ 20 KB RSS per idle stream: ${mark(ts.rssPerIdleStreamKB <= 20)} (${ts.rssPerIdleStreamKB.toFixed(1)} KB)`,
+    );
+    if (cell.streams >= 10_000)
+      out.push(
+        `- (${cell.name}) 10,000 streams connected in ≤ 5 s: ${mark(all && ts.connect.connectMs <= 5000)} (${(ts.connect.connectMs / 1000).toFixed(2)} s)`,
+      );
+  }
+  return out.join('\n');
+}
+
+function details(rows: RunRow[]): string {
+  const out = [
+    '| cell | server | p90 / p99.9 / mean ms | expected | closed streams | live gaps | heartbeats | server CPU ms | RSS before → idle → peak MB | median connect request ms | drain ms | worker p50/p99 update ms, max backlog |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const mb = (kb: number) => (kb / 1024).toFixed(0);
+    out.push(
+      `| ${r.cell.name} | ${variantLabel[r.variant]} | ${r.finish.latency.p90} / ${r.finish.latency.p999} / ${r.finish.latency.mean} | ` +
+        `${fmt(r.finish.expected)} | ${r.finish.closedStreams} | ${r.finish.liveGaps} | ${fmt(r.finish.heartbeats)} | ${fmt(r.cpuMs)} | ` +
+        `${mb(r.rssBeforeKB)} → ${mb(r.rssIdleKB)} → ${mb(r.rssPeakKB)} | ${r.connect.medianRequestMs} | ${r.drainMs} | ` +
+        `${r.worker.p50UpdateMs} / ${r.worker.p99UpdateMs}, ${r.worker.maxBehind} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function stallTable(rows: StallRow[]): string {
+  const out = [
+    '| server | events sent (≈2.4 KB each) | RSS before MB | RSS peak MB | RSS after MB | stalled stream dropped by server | reader got | reader p99 ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const mb = (kb: number) => (kb / 1024).toFixed(1);
+    const dropped = r.stall.closedByServer
+      ? `yes${r.slowClientDrops !== null ? ` (slow-client drops: ${r.slowClientDrops})` : ''}`
+      : 'no';
+    out.push(
+      `| ${r.kind} | ${fmt(r.eventsSent)} | ${mb(r.rssBeforeKB)} | ${mb(r.rssPeakKB)} | ${mb(r.rssAfterKB)} | ${dropped} | ` +
+        `${fmt(r.readerDeliveries)} events, ${(r.bytesToReader / 1e6).toFixed(1)} MB | ${r.readerP99} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function profileSection(rows: RunRow[]): string {
+  const parts: string[] = [];
+  for (const r of rows) {
+    if (!r.profiles) continue;
+    for (const [phase, p] of [
+      ['connecting', r.profiles.connect],
+      ['delivering (the window)', r.profiles.delivery],
+    ] as const) {
+      parts.push(
+        `### CPU profile: cell ${r.cell.name}, ${variantLabel[r.variant]}, ${phase} — ${fmt(p.totalMs)} ms sampled`,
+        '',
+        p.categories.map((c) => `${c.category} ${(c.share * 100).toFixed(1)}%`).join(' · '),
+        '',
+        '| self ms | share | function | where |',
+        '|---|---|---|---|',
+        ...p.top.map((e) => `| ${e.selfMs} | ${(e.share * 100).toFixed(1)}% | ${e.fn} | ${e.where} |`),
+        '',
+      );
+    }
+  }
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const limit = openFilesLimit();
+  const biggest = Math.max(...cells.map((c) => c.streams));
+  if (limit < biggest + 500) {
+    log(`WARNING: ulimit -n is ${limit}; ${biggest} streams need more (raise it before npm run bench)`);
+  }
+  mkdirSync(logDir, { recursive: true });
+  log(
+    `${quick ? 'quick (1/10 scale)' : 'full'} run: cells ${cells.map((c) => c.name).join(',')}, ` +
+      `window ${windowMs / 1000} s, ulimit -n ${limit}, ${cpus().length} CPUs`,
+  );
+  const rows: RunRow[] = [];
+  for (const cell of cells) {
+    log(`cell ${cell.name}: ${cell.streams} streams / ${cell.users} users / ${cell.rate} events/s`);
+    const redis = await startRedis();
+    try {
+      for (const variant of variants) rows.push(await runVariant(cell, variant, redis));
+    } finally {
+      await redis.stop();
+    }
+  }
+  const stalls: StallRow[] = [];
+  if (!opts['no-stall']) {
+    log('stalled-client check');
+    const redis = await startRedis();
+    try {
+      for (const kind of ['taskstream', 'baseline'] as const) {
+        const row = await stallCheck(kind, redis);
+        stalls.push(row);
+        log(
+          `  ${kind}: rss ${(row.rssBeforeKB / 1024).toFixed(1)} → peak ${(row.rssPeakKB / 1024).toFixed(1)} MB, ` +
+            `stalled stream dropped: ${row.stall.closedByServer}`,
+        );
+      }
+    } finally {
+      await redis.stop();
+    }
+  }
+  const totalS = Math.round((performance.now() - started) / 1000);
+
+  const title = quick ? 'quick run (1/10 scale)' : 'full run';
+  const md = [
+    `# taskstream bench — ${title}`,
+    '',
+    `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB · server, redis-server, worker and load client share the machine · ` +
+      `window ${windowMs / 1000} s per run · took ${totalS} s`,
+    '',
+    'Cells:',
+    ...cells.map(
+      (c) =>
+        `- (${c.name}) ${quick ? `1/10 of: ${c.title} → ${c.streams} streams, ${c.users} users, ${c.rate} events/s` : c.title}`,
+    ),
+    '',
+    'Latency = receive time − task.updatedAt (set by the worker just before its Redis write). CPU = server utime+stime over the window ÷ deliveries. ' +
+      'RSS per idle stream = (RSS with N idle streams − RSS before) ÷ N. Lost/duplicated: every stream must see each seq of its user in (head at start, head at end] exactly once. ' +
+      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion.',
+    '',
+    table(rows),
+    '',
+    '## taskstream ÷ baseline',
+    '',
+    ratios(rows),
+    '',
+    ...(cells.some((c) => c.targets)
+      ? ['## Targets (cells a, b; taskstream)', '', targetChecks(rows), '']
+      : []),
+    ...(quick ? ['(quick run: targets are for the full scale; shown for orientation)', ''] : []),
+    ...(stalls.length
+      ? [
+          '## Stalled client',
+          '',
+          'One stream stops reading (raw socket, never read) while a reader of the same user gets 1,000 padded events/s; server RSS sampled every 100 ms.',
+          '',
+          stallTable(stalls),
+          '',
+        ]
+      : []),
+    '## Details',
+    '',
+    details(rows),
+    '',
+    profileSection(rows),
+  ].join('\n');
+
+  mkdirSync(resultsDir, { recursive: true });
+  const allCells = cells.length === fullCells.length;
+  const name = quick
+    ? 'latest-quick.md'
+    : allCells
+      ? 'latest.md'
+      : `latest-${cells.map((c) => c.name).join('')}.md`;
+  writeFileSync(path.join(resultsDir, name), md);
+  writeFileSync(
+    path.join(resultsDir, name.replace(/\.md$/, '.json')),
+    JSON.stringify({ quick, windowMs, totalS, rows, stalls }, null, 2),
+  );
+  process.stdout.write(`\n${md}\n`);
+  log(`wrote bench/results/${name} (${totalS} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

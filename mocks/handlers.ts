@@ -1,0 +1,258 @@
+/**
+ * The happy path: MSW handlers that speak the contract of ../shared/DESIGN.md exactly — the same
+ * routes, status codes, error bodies, event names, ids, cursor, heartbeat, reset and the `204` at
+ * the end of a per-task stream — over one shared `MockBackend`. Scenarios never fork this file:
+ * they configure the backend and prepend overrides with `server.use()`/`worker.use()`.
+ *
+ * Paths start with `*` so that they match on any origin: relative paths only resolve where a
+ * document exists (the browser, happy-dom), not in plain Node.
+ */
+import {
+  HttpResponse,
+  http,
+  type PathParams,
+  type RequestHandler,
+  type ServerSentEventResolverExtras,
+  sse,
+} from 'msw';
+import type { ZodError } from 'zod';
+import {
+  createTaskBodySchema,
+  listTasksQuerySchema,
+  loginBodySchema,
+  type StreamEventName,
+  taskIdSchema,
+} from '../protocol';
+import { type MockBackend, MockHttpError, type StreamSink } from './mock-backend';
+
+/** Every path the handlers answer is under this; `*` = any origin. */
+export const apiBase = '*/api';
+
+type StreamEventMap = { [K in StreamEventName]: string };
+type RestInfo = { request: Request; params: PathParams };
+type SseClient = ServerSentEventResolverExtras<StreamEventMap, Record<string, string>>['client'];
+
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) {
+  return HttpResponse.json({ error: { code, message } }, { status, headers });
+}
+
+function fromError(err: unknown): Response {
+  if (err instanceof MockHttpError) return errorResponse(err.status, err.code, err.message, err.headers);
+  throw err;
+}
+
+/** The server's 400: names the first bad field. */
+function invalid(err: ZodError, code = 'invalid-request'): MockHttpError {
+  const first = err.issues[0];
+  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+  return new MockHttpError(400, code, `${where}${first?.message ?? 'invalid request'}`);
+}
+
+function taskIdOf(params: Record<string, string | readonly string[] | undefined>): string {
+  const id = taskIdSchema.safeParse(params.id);
+  if (!id.success) throw new MockHttpError(400, 'malformed-id', 'malformed task id');
+  return id.data;
+}
+
+/** A JSON body as the server's body parser takes it: 415 for non-JSON, 400 for malformed JSON. */
+async function jsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (!text) return {};
+  if (!(request.headers.get('content-type') ?? '').includes('application/json')) {
+    throw new MockHttpError(415, 'unsupported-media-type', 'send the body as application/json');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new MockHttpError(400, 'malformed-json', 'request body is not valid JSON');
+  }
+}
+
+/** MSW's `sse()` client as the backend's sink: named events with JSON data and `id:` lines. */
+function sinkOf(client: SseClient): StreamSink {
+  return {
+    send(name, data, id) {
+      const payload = JSON.stringify(data);
+      client.send(id === undefined ? { event: name, data: payload } : { event: name, data: payload, id });
+    },
+    retry(ms) {
+      client.send({ retry: ms });
+    },
+    close() {
+      client.close();
+    },
+  };
+}
+
+/**
+ * The stream routes are two handlers each: a plain `http.get` that answers the statuses a stream
+ * can get instead of 200 (401, 404, 429, 204, and 503 in the `server-down` override) and falls
+ * through otherwise, then `sse()` for the stream itself. The `sse()` resolver returns at once;
+ * every later send is scheduled on the backend's clock.
+ */
+function streamRoutes(backend: MockBackend): RequestHandler[] {
+  return [
+    http.get(`${apiBase}/events`, ({ request }) => {
+      try {
+        backend.checkUserStream(request);
+        return undefined;
+      } catch (err) {
+        return fromError(err);
+      }
+    }),
+    sse<StreamEventMap>(`${apiBase}/events`, ({ request, client }) => {
+      try {
+        const close = backend.openUserStream(request, sinkOf(client));
+        request.signal.addEventListener('abort', close, { once: true });
+      } catch {
+        client.close();
+      }
+    }),
+    http.get(`${apiBase}/tasks/:id/events`, ({ request, params }) => {
+      try {
+        const state = backend.checkTaskStream(request, taskIdOf(params));
+        return state === 'ended' ? new HttpResponse(null, { status: 204 }) : undefined;
+      } catch (err) {
+        return fromError(err);
+      }
+    }),
+    sse<StreamEventMap>(`${apiBase}/tasks/:id/events`, ({ request, params, client }) => {
+      try {
+        const close = backend.openTaskStream(request, taskIdOf(params), sinkOf(client));
+        request.signal.addEventListener('abort', close, { once: true });
+      } catch {
+        client.close();
+      }
+    }),
+  ];
+}
+
+/** Every route of the contract over `backend`. Order matters only for the catch-all 404 at the end. */
+export function createHandlers(backend: MockBackend): RequestHandler[] {
+  /** REST resolvers: the scenario's latency, then the answer or the contract's error body. */
+  const rest =
+    (fn: (info: RestInfo) => Response | Promise<Response>) =>
+    async (info: RestInfo): Promise<Response> => {
+      // Deliberately holds REST answers (the `slow` scenario); stream resolvers never wait.
+      await backend.latency();
+      try {
+        return await fn(info);
+      } catch (err) {
+        return fromError(err);
+      }
+    };
+
+  return [
+    http.post(
+      `${apiBase}/auth/login`,
+      rest(async ({ request }) => {
+        const body = loginBodySchema.safeParse(await jsonBody(request));
+        if (!body.success) throw invalid(body.error);
+        const user = backend.login(body.data.username, body.data.password);
+        return HttpResponse.json(
+          { user },
+          // The real cookie is httpOnly; the mock keeps its one browser session in the backend.
+          { headers: { 'Set-Cookie': 'ts_session=mock; Path=/; SameSite=Lax; Max-Age=3600' } },
+        );
+      }),
+    ),
+    http.post(
+      `${apiBase}/auth/logout`,
+      rest(() => {
+        backend.logout();
+        return new HttpResponse(null, {
+          status: 204,
+          headers: { 'Set-Cookie': 'ts_session=; Path=/; Max-Age=0' },
+        });
+      }),
+    ),
+    http.get(
+      `${apiBase}/auth/me`,
+      rest(({ request }) => {
+        const userId = backend.authenticate(request);
+        return HttpResponse.json({ user: { id: userId, name: userId } });
+      }),
+    ),
+    http.post(
+      `${apiBase}/auth/sse-ticket`,
+      rest(({ request }) => HttpResponse.json(backend.issueTicket(backend.authenticate(request)))),
+    ),
+
+    http.get(
+      `${apiBase}/health`,
+      rest(() => HttpResponse.json(backend.health())),
+    ),
+    http.get('*/metrics', () => {
+      const h = backend.health();
+      const text = [
+        '# HELP taskstream_sse_connections Open SSE connections.',
+        '# TYPE taskstream_sse_connections gauge',
+        `taskstream_sse_connections ${h.connections.active}`,
+        '# HELP taskstream_sse_connections_total SSE connections opened.',
+        '# TYPE taskstream_sse_connections_total counter',
+        `taskstream_sse_connections_total ${h.connections.total}`,
+        '',
+      ].join('\n');
+      return HttpResponse.text(text, { headers: { 'Content-Type': 'text/plain; version=0.0.4' } });
+    }),
+
+    ...streamRoutes(backend),
+
+    http.get(
+      `${apiBase}/tasks`,
+      rest(({ request }) => {
+        const userId = backend.authenticate(request);
+        const query = listTasksQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+        if (!query.success) throw invalid(query.error, 'invalid-query');
+        return HttpResponse.json(backend.listTasks(userId, query.data));
+      }),
+    ),
+    http.post(
+      `${apiBase}/tasks`,
+      rest(async ({ request }) => {
+        const userId = backend.authenticate(request);
+        const body = createTaskBodySchema.safeParse(await jsonBody(request));
+        if (!body.success) {
+          const unknownType = body.error.issues.some((i) => i.path[0] === 'type');
+          throw invalid(body.error, unknownType ? 'unknown-task-type' : 'invalid-request');
+        }
+        return HttpResponse.json({ task: backend.createTask(userId, body.data) }, { status: 202 });
+      }),
+    ),
+    http.head(
+      `${apiBase}/tasks/:id`,
+      rest(({ request, params }) => {
+        const task = backend.getTask(backend.authenticate(request), taskIdOf(params));
+        return new HttpResponse(null, {
+          status: 200,
+          headers: { 'X-Task-Status': task.status, 'X-Task-Progress': String(task.progress.percent) },
+        });
+      }),
+    ),
+    http.get(
+      `${apiBase}/tasks/:id`,
+      rest(({ request, params }) =>
+        HttpResponse.json({ task: backend.getTask(backend.authenticate(request), taskIdOf(params)) }),
+      ),
+    ),
+    http.post(
+      `${apiBase}/tasks/:id/cancel`,
+      rest(({ request, params }) => {
+        const task = backend.cancelTask(backend.authenticate(request), taskIdOf(params));
+        return HttpResponse.json({ task }, { status: 202 });
+      }),
+    ),
+
+    http.get(
+      `${apiBase}/communities`,
+      rest(({ request }) => HttpResponse.json(backend.communities(backend.authenticate(request)))),
+    ),
+
+    http.all(`${apiBase}/*`, () => errorResponse(404, 'not-found', 'no such route')),
+  ];
+}

@@ -1,0 +1,526 @@
+import {
+  listTasksResponseSchema,
+  parseStreamEvent,
+  type StreamEvent,
+  streamEventNames,
+  taskResponseSchema,
+} from '../../protocol';
+import type { ConnectionState } from '../stores/connection-store';
+import type { TaskOp } from '../stores/task-store';
+import { backoffDelay } from './backoff';
+
+/** The part of the browser's EventSource the client uses (a fake implements it in tests). */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
+  close(): void;
+}
+
+export type EventSourceFactory = (url: string) => EventSourceLike;
+
+const CONNECTING = 0;
+
+export interface StreamClientOptions {
+  /** Stream endpoint. Default `/api/events`. */
+  eventsUrl?: string;
+  /** Task list endpoint, read first and polled while the stream is down. Default `/api/tasks`. */
+  tasksUrl?: string;
+  /** Session probe: a 401 here after a refused stream means signed out. Default `/api/auth/me`. */
+  meUrl?: string;
+  createEventSource?: EventSourceFactory;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  /** Backoff: first ceiling in ms, doubled per failure. Default 1000. */
+  baseDelayMs?: number;
+  /** Backoff: largest delay in ms. Default 30000. */
+  maxDelayMs?: number;
+  /**
+   * Least reconnect delay in ms: the server's `retry:` base (`RETRY_MS`, default 1000). The browser
+   * hides the value it received, so the client honours it by letting the browser make the first
+   * reconnect after a live stream ends (it waits exactly the server's, possibly jittered, `retry:`).
+   */
+  retryFloorMs?: number;
+  /** A stream counts as healthy (backoff resets) after being live this long, in ms. Default 10000. */
+  healthyAfterMs?: number;
+  /** No valid frame this long after opening → treat as down (and poll). Default 10000 ms. */
+  firstByteTimeoutMs?: number;
+  /** Polling interval while the stream is down, in ms. Default 5000. */
+  pollIntervalMs?: number;
+  /** Start polling once the stream has been down this long, in ms. Default 2500. */
+  pollAfterMs?: number;
+  /** Heartbeat interval assumed until `connected` names it, in ms. Default 15000. */
+  defaultHeartbeatMs?: number;
+  /** How often the watchdog compares timestamps, in ms. Default 1000. */
+  watchdogTickMs?: number;
+  /** Ids of tasks the app still shows as active: polled one by one when they leave the active list. */
+  activeTaskIds?: () => readonly string[];
+  /** `navigator.onLine`. Default true when unknown. */
+  isOnline?: () => boolean;
+  /** Task state changes, in order (batch them before the store). */
+  onOp: (op: TaskOp) => void;
+  onState: (state: ConnectionState) => void;
+  onHeartbeat?: (at: number) => void;
+  /** Any valid event id seen, so that another tab can resume from it. */
+  onEventId?: (id: string) => void;
+  onSignedOut?: (reason: 'expired' | 'signed-out') => void;
+}
+
+type Phase =
+  | 'idle'
+  | 'loading'
+  | 'connecting'
+  | 'native-retry'
+  | 'live'
+  | 'waiting'
+  | 'offline'
+  | 'signed-out'
+  | 'stopped';
+
+type Settings = Required<
+  Pick<
+    StreamClientOptions,
+    | 'eventsUrl'
+    | 'tasksUrl'
+    | 'meUrl'
+    | 'baseDelayMs'
+    | 'maxDelayMs'
+    | 'retryFloorMs'
+    | 'healthyAfterMs'
+    | 'firstByteTimeoutMs'
+    | 'pollIntervalMs'
+    | 'pollAfterMs'
+    | 'defaultHeartbeatMs'
+    | 'watchdogTickMs'
+  >
+>;
+
+/**
+ * The one live connection of the app, owned outside React. It reads the task list, opens the
+ * stream at the list's cursor, feeds every valid event to `onOp`, and keeps the stream alive:
+ * full-jitter backoff, a heartbeat watchdog driven by timestamps, resume by last event id, polling
+ * while down, and a hand-back to the stream when it returns.
+ */
+export class StreamClient {
+  private readonly settings: Settings;
+  private readonly createEventSource: EventSourceFactory;
+  private readonly fetchFn: typeof fetch;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  private phase: Phase = 'idle';
+  private source: EventSourceLike | null = null;
+  private opened = false;
+  private attempt = 0;
+  private lastEventId: string | null = null;
+  private heartbeatMs: number;
+  private lastFrameAt = 0;
+  private connectStartedAt = 0;
+  private liveSince = 0;
+  private downSince: number | null = null;
+  private nextAt = 0;
+  private replaceNextSnapshot = false;
+  private polling = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Bumped on stop/sign-out so that answers of older requests are ignored. */
+  private generation = 0;
+
+  constructor(private readonly options: StreamClientOptions) {
+    this.settings = {
+      eventsUrl: options.eventsUrl ?? '/api/events',
+      tasksUrl: options.tasksUrl ?? '/api/tasks',
+      meUrl: options.meUrl ?? '/api/auth/me',
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: options.maxDelayMs ?? 30_000,
+      retryFloorMs: options.retryFloorMs ?? 1000,
+      healthyAfterMs: options.healthyAfterMs ?? 10_000,
+      firstByteTimeoutMs: options.firstByteTimeoutMs ?? 10_000,
+      pollIntervalMs: options.pollIntervalMs ?? 5000,
+      pollAfterMs: options.pollAfterMs ?? 2500,
+      defaultHeartbeatMs: options.defaultHeartbeatMs ?? 15_000,
+      watchdogTickMs: options.watchdogTickMs ?? 1000,
+    };
+    this.createEventSource =
+      options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike);
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.heartbeatMs = this.settings.defaultHeartbeatMs;
+  }
+
+  /** The last task event id seen: where a new connection (or another tab) resumes. */
+  get resumeId(): string | null {
+    return this.lastEventId;
+  }
+
+  get currentPhase(): Phase {
+    return this.phase;
+  }
+
+  get failures(): number {
+    return this.attempt;
+  }
+
+  /**
+   * Starts: reads `GET /api/tasks` and opens the stream at its cursor; with `resumeFrom` (a tab
+   * taking over, a re-sign-in of the same user) opens the stream at that id straight away.
+   */
+  start(options: { resumeFrom?: string | null } = {}): void {
+    if (this.phase !== 'idle' && this.phase !== 'stopped' && this.phase !== 'signed-out') return;
+    this.generation++;
+    this.attempt = 0;
+    this.downSince = null;
+    this.startWatchdog();
+    if (options.resumeFrom) {
+      this.lastEventId = options.resumeFrom;
+      this.connect();
+    } else {
+      this.lastEventId = null;
+      void this.loadThenConnect();
+    }
+  }
+
+  /** Closes everything; nothing more is emitted. */
+  stop(): void {
+    this.generation++;
+    this.closeSource();
+    this.clearTimers();
+    this.stopPolling();
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    this.phase = 'stopped';
+  }
+
+  /** The browser is back online: try at once. */
+  handleOnline(): void {
+    if (this.phase === 'offline' || this.phase === 'waiting') this.connect();
+    else this.checkStale();
+  }
+
+  /** The browser went offline: stop trying until `handleOnline`. */
+  handleOffline(): void {
+    if (this.phase === 'stopped' || this.phase === 'signed-out' || this.phase === 'idle') return;
+    this.closeSource();
+    this.clearTimers();
+    this.stopPolling();
+    this.phase = 'offline';
+    this.downSince ??= this.now();
+    this.emitState({ status: 'offline' });
+  }
+
+  /** The page became visible (or another tab asks): reconnect at once when down or stale. */
+  handleVisible(): void {
+    if (this.phase === 'waiting') this.connect();
+    else this.checkStale();
+  }
+
+  private async loadThenConnect(): Promise<void> {
+    const generation = this.generation;
+    this.phase = 'loading';
+    this.emitState({ status: 'connecting' });
+    try {
+      const res = await this.fetchFn(this.settings.tasksUrl, {
+        ...jsonRequest,
+        signal: timeoutSignal(this.settings.firstByteTimeoutMs),
+      });
+      if (generation !== this.generation) return;
+      if (res.status === 401) return this.signOut('signed-out');
+      if (!res.ok) throw new Error(`task list answered ${res.status}`);
+      const body = listTasksResponseSchema.parse(await res.json());
+      if (generation !== this.generation) return;
+      this.options.onOp({ kind: 'load', tasks: body.tasks });
+      this.lastEventId = body.cursor;
+      this.connect();
+    } catch {
+      if (generation !== this.generation) return;
+      // Without the list, the stream's own snapshot brings the state.
+      this.fail();
+    }
+  }
+
+  private connect(): void {
+    if (this.phase === 'stopped' || this.phase === 'signed-out') return;
+    this.clearReconnectTimer();
+    this.closeSource();
+    if (!this.isOnline()) {
+      this.handleOffline();
+      return;
+    }
+    const url = this.lastEventId
+      ? `${this.settings.eventsUrl}?lastEventId=${encodeURIComponent(this.lastEventId)}`
+      : this.settings.eventsUrl;
+    const source = this.createEventSource(url);
+    this.source = source;
+    this.opened = false;
+    this.phase = 'connecting';
+    this.connectStartedAt = this.now();
+    if (this.attempt === 0) this.emitState({ status: 'connecting' });
+    else this.emitDownState();
+    source.onopen = () => {
+      if (this.source === source) this.opened = true;
+    };
+    source.onerror = () => this.handleError(source);
+    for (const name of streamEventNames) {
+      source.addEventListener(name, (event) => this.handleFrame(source, name, event));
+    }
+  }
+
+  private handleFrame(source: EventSourceLike, name: string, message: MessageEvent<string>): void {
+    if (this.source !== source) return;
+    const event = parseStreamEvent(name, message.data, message.lastEventId || undefined);
+    if (!event) return;
+    const at = this.now();
+    this.lastFrameAt = at;
+    this.apply(event, at);
+    this.markHealthy(at);
+  }
+
+  private apply(event: StreamEvent, at: number): void {
+    switch (event.type) {
+      case 'connected':
+        this.heartbeatMs = event.data.heartbeatMs;
+        this.goLive(at);
+        return;
+      case 'snapshot':
+        this.goLive(at);
+        this.options.onOp({ kind: 'snapshot', tasks: event.data.tasks, replace: this.replaceNextSnapshot });
+        this.replaceNextSnapshot = false;
+        return;
+      case 'started':
+      case 'progress':
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+        this.goLive(at);
+        this.lastEventId = event.id;
+        this.options.onEventId?.(event.id);
+        this.options.onOp({ kind: 'tasks', tasks: [event.data.task] });
+        return;
+      case 'reset':
+        // The log no longer holds what we missed: the snapshot that follows replaces everything.
+        this.replaceNextSnapshot = true;
+        return;
+      case 'heartbeat':
+        this.options.onHeartbeat?.(at);
+        return;
+      case 'auth-expired':
+        this.signOut('expired');
+        return;
+    }
+  }
+
+  private goLive(at: number): void {
+    if (this.phase === 'live') return;
+    this.phase = 'live';
+    this.liveSince = at;
+    this.downSince = null;
+    this.stopPolling();
+    this.emitState({ status: 'live', since: at });
+  }
+
+  /** Backoff starts over only after a healthy period with valid frames, not on any short-lived open. */
+  private markHealthy(at: number): void {
+    if (this.phase === 'live' && this.attempt > 0 && at - this.liveSince >= this.settings.healthyAfterMs) {
+      this.attempt = 0;
+    }
+  }
+
+  private handleError(source: EventSourceLike): void {
+    if (this.source !== source) return;
+    const wasLive = this.phase === 'live';
+    const opened = this.opened;
+    if (wasLive && source.readyState === CONNECTING) {
+      // A live stream ended (server drain or a dropped socket): the browser reconnects after the
+      // server's `retry:` with `Last-Event-ID`. Give it that one try; the watchdog bounds it.
+      this.phase = 'native-retry';
+      this.opened = false;
+      this.attempt++;
+      this.downSince = this.now();
+      this.connectStartedAt = this.now();
+      this.nextAt = this.now() + this.settings.retryFloorMs;
+      this.emitDownState();
+      return;
+    }
+    this.closeSource();
+    if (!opened && !wasLive) void this.probeSession();
+    this.fail();
+  }
+
+  /** EventSource hides status codes: after a refused stream, `/api/auth/me` tells a 401 apart. */
+  private async probeSession(): Promise<void> {
+    const generation = this.generation;
+    try {
+      const res = await this.fetchFn(this.settings.meUrl, jsonRequest);
+      if (generation !== this.generation) return;
+      if (res.status === 401 && this.phase !== 'live') this.signOut('signed-out');
+    } catch {
+      // Network down: backoff goes on.
+    }
+  }
+
+  private fail(): void {
+    if (this.phase === 'stopped' || this.phase === 'signed-out') return;
+    this.closeSource();
+    this.clearReconnectTimer();
+    this.attempt++;
+    const now = this.now();
+    this.downSince ??= now;
+    if (!this.isOnline()) {
+      this.handleOffline();
+      return;
+    }
+    this.phase = 'waiting';
+    const delay = backoffDelay(
+      this.attempt,
+      { baseMs: this.settings.baseDelayMs, capMs: this.settings.maxDelayMs, floorMs: this.settings.retryFloorMs },
+      this.random,
+    );
+    this.nextAt = now + delay;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+    this.schedulePolling(now);
+    this.emitDownState();
+  }
+
+  private schedulePolling(now: number): void {
+    if (this.polling || this.pollTimer || this.downSince === null) return;
+    const wait = Math.max(0, this.downSince + this.settings.pollAfterMs - now);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      if (this.phase === 'live' || this.phase === 'stopped' || this.phase === 'signed-out') return;
+      if (this.phase === 'offline') return;
+      this.polling = true;
+      this.emitDownState();
+      void this.pollLoop(this.generation);
+    }, wait);
+  }
+
+  private async pollLoop(generation: number): Promise<void> {
+    while (this.polling && generation === this.generation) {
+      await this.pollOnce(generation);
+      if (!this.polling || generation !== this.generation) return;
+      await new Promise<void>((resolve) => {
+        this.pollTimer = setTimeout(() => {
+          this.pollTimer = null;
+          resolve();
+        }, this.settings.pollIntervalMs);
+      });
+    }
+  }
+
+  /** One poll: the active list, then each task the app still shows as active that left the list. */
+  private async pollOnce(generation: number): Promise<void> {
+    try {
+      const res = await this.fetchFn(`${this.settings.tasksUrl}?status=active`, jsonRequest);
+      if (generation !== this.generation || !this.polling) return;
+      if (res.status === 401) return this.signOut('signed-out');
+      if (!res.ok) return;
+      const body = listTasksResponseSchema.parse(await res.json());
+      if (generation !== this.generation || !this.polling) return;
+      const listed = new Set(body.tasks.map((t) => t.id));
+      if (body.tasks.length) this.options.onOp({ kind: 'tasks', tasks: body.tasks });
+      const watched = (this.options.activeTaskIds?.() ?? []).filter((id) => !listed.has(id));
+      const finished = await Promise.all(watched.map((id) => this.fetchTask(id)));
+      if (generation !== this.generation || !this.polling) return;
+      const tasks = finished.filter((t) => t !== null);
+      if (tasks.length) this.options.onOp({ kind: 'tasks', tasks });
+    } catch {
+      // The server is unreachable too; the next poll tries again.
+    }
+  }
+
+  private async fetchTask(id: string) {
+    const res = await this.fetchFn(`${this.settings.tasksUrl}/${encodeURIComponent(id)}`, jsonRequest);
+    if (!res.ok) return null;
+    const parsed = taskResponseSchema.safeParse(await res.json());
+    return parsed.success ? parsed.data.task : null;
+  }
+
+  private stopPolling(): void {
+    this.polling = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => this.tick(), this.settings.watchdogTickMs);
+  }
+
+  /** Compares timestamps, so a throttled (late) tick in a hidden tab never reconnects by mistake. */
+  private tick(): void {
+    const now = this.now();
+    if (this.phase === 'connecting' || this.phase === 'native-retry') {
+      if (now - this.connectStartedAt > this.settings.firstByteTimeoutMs) {
+        // No first byte: poll at once while the stream keeps being retried.
+        this.downSince = Math.min(this.downSince ?? this.connectStartedAt, this.connectStartedAt);
+        this.fail();
+      }
+      return;
+    }
+    this.checkStale();
+    this.markHealthy(now);
+  }
+
+  private checkStale(): void {
+    if (this.phase !== 'live') return;
+    if (this.now() - this.lastFrameAt > 2 * this.heartbeatMs) this.fail();
+  }
+
+  private signOut(reason: 'expired' | 'signed-out'): void {
+    this.generation++;
+    this.closeSource();
+    this.clearTimers();
+    this.stopPolling();
+    this.phase = 'signed-out';
+    this.emitState({ status: 'signed-out' });
+    this.options.onSignedOut?.(reason);
+  }
+
+  private emitDownState(): void {
+    const { attempt, nextAt } = this;
+    if (this.polling) {
+      this.emitState({ status: 'polling', intervalMs: this.settings.pollIntervalMs, attempt, nextAt });
+    } else {
+      this.emitState({ status: 'reconnecting', attempt, nextAt });
+    }
+  }
+
+  private emitState(state: ConnectionState): void {
+    this.options.onState(state);
+  }
+
+  private isOnline(): boolean {
+    return this.options.isOnline?.() ?? true;
+  }
+
+  private closeSource(): void {
+    if (!this.source) return;
+    const source = this.source;
+    this.source = null;
+    source.onopen = null;
+    source.onerror = null;
+    source.close();
+  }
+
+  private clearReconnectTimer(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearReconnectTimer();
+  }
+}
+
+function timeoutSignal(ms: number): AbortSignal | undefined {
+  return typeof AbortSignal !== 'undefined' && 'timeout' in AbortSignal ? AbortSignal.timeout(ms) : undefined;
+}
+
+const jsonRequest: RequestInit = { credentials: 'same-origin', headers: { accept: 'application/json' } };
