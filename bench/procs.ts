@@ -155,23 +155,25 @@ export async function startTarget(kind: TargetKind, o: TargetOptions): Promise<T
   const script = kind === 'taskstream' ? 'server/index.ts' : 'bench/baseline-server.ts';
   mkdirSync(path.dirname(o.logFile), { recursive: true });
   const log = openSync(o.logFile, 'w');
-  const child = track(spawn(process.execPath, [...execArgs, script], {
-    cwd: repoRoot,
-    stdio: ['ignore', log, log],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      REDIS_URL: o.redisUrl,
-      JWT_SECRET: o.jwtSecret,
-      WORKER_TOKEN: o.workerToken,
-      MAX_STREAMS_PER_USER: '100000',
-      HEARTBEAT_MS: String(o.heartbeatMs),
-      LOG_LEVEL: 'warn',
-    },
-  }));
+  const child = track(
+    spawn(process.execPath, [...execArgs, script], {
+      cwd: repoRoot,
+      stdio: ['ignore', log, log],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: o.redisUrl,
+        JWT_SECRET: o.jwtSecret,
+        WORKER_TOKEN: o.workerToken,
+        MAX_STREAMS_PER_USER: '100000',
+        HEARTBEAT_MS: String(o.heartbeatMs),
+        LOG_LEVEL: 'warn',
+      },
+    }),
+  );
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   const health = kind === 'taskstream' ? '/api/health' : '/health';

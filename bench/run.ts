@@ -494,15 +494,18 @@ function targetChecks(rows: RunRow[]): string {
 }
 
 function details(rows: RunRow[]): string {
+  const cpu = (c: Record<string, number>) =>
+    ['server', 'redis', 'worker', 'client'].map((k) => fmt(c[k] ?? Number.NaN)).join(' / ');
   const out = [
-    '| cell | server | p90 / p99.9 / mean ms | expected | closed streams | live gaps | heartbeats | server CPU ms | RSS before → idle → peak MB | median connect request ms | drain ms | worker p50/p99 update ms, max backlog |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| cell | server | p90 / p99.9 / mean ms | expected | closed streams | live gaps | heartbeats | CPU ms while connecting: server / redis / worker / client | CPU ms in window: server / redis / worker / client | RSS before → idle → peak MB | median connect request ms | drain ms | worker p50/p99 update ms, max backlog |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const mb = (kb: number) => (kb / 1024).toFixed(0);
     out.push(
       `| ${r.cell.name} | ${variantLabel[r.variant]} | ${r.finish.latency.p90} / ${r.finish.latency.p999} / ${r.finish.latency.mean} | ` +
-        `${fmt(r.finish.expected)} | ${r.finish.closedStreams} | ${r.finish.liveGaps} | ${fmt(r.finish.heartbeats)} | ${fmt(r.cpuMs)} | ` +
+        `${fmt(r.finish.expected)} | ${r.finish.closedStreams} | ${r.finish.liveGaps} | ${fmt(r.finish.heartbeats)} | ` +
+        `${cpu(r.connectCpu)} | ${cpu(r.windowCpu)} | ` +
         `${mb(r.rssBeforeKB)} → ${mb(r.rssIdleKB)} → ${mb(r.rssPeakKB)} | ${r.connect.medianRequestMs} | ${r.drainMs} | ` +
         `${r.worker.p50UpdateMs} / ${r.worker.p99UpdateMs}, ${r.worker.maxBehind} |`,
     );

@@ -13,13 +13,13 @@ if (typeof globalThis.EventSource === 'undefined') {
   globalThis.EventSource = NodeEventSource as unknown as typeof globalThis.EventSource;
 }
 
-/** The backend every handler of `server` shares; `useScenario` resets it. */
+/** The backend every handler of `server` shares; `runScenario` resets it. */
 export const mockBackend = new MockBackend();
 
 export const server = setupServer(...createHandlers(mockBackend));
 
 /** Runs a scenario on `server` (see `applyScenario`); `extra` e.g. `{ timeScale: 20 }` speeds it up. */
-export function useScenario(name: ScenarioName, extra: Partial<MockConfig> = {}): Scenario {
+export function runScenario(name: ScenarioName, extra: Partial<MockConfig> = {}): Scenario {
   return applyScenario(server, mockBackend, name, extra);
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, applySnapshot, mergeTask, type TaskMap } from './apply-event';
-import { parseStreamEvent, type StreamEvent, streamEventNames, type TaskEventName, taskEventNames } from './events';
+import {
+  parseStreamEvent,
+  type StreamEvent,
+  streamEventNames,
+  type TaskEventName,
+  taskEventNames,
+} from './events';
 import type { Task } from './task';
 
 const at = '2025-01-01T00:00:00.000Z';
@@ -42,7 +48,11 @@ describe('applyEvent', () => {
 
   it('replaces the task when an event carries a higher version', () => {
     const old = task({ version: 2 });
-    const done = task({ version: 3, status: 'completed', progress: { current: 10, total: 10, percent: 100 } });
+    const done = task({
+      version: 3,
+      status: 'completed',
+      progress: { current: 10, total: 10, percent: 100 },
+    });
     const next = applyEvent({ [old.id]: old }, taskEvent('completed', done));
     expect(next[old.id]).toBe(done);
   });
@@ -156,7 +166,9 @@ describe('parseStreamEvent', () => {
   });
 
   it('returns null when the data does not match the event schema', () => {
-    expect(parseStreamEvent('progress', JSON.stringify({ task: { ...t, status: 'weird' } }), '1.1')).toBeNull();
+    expect(
+      parseStreamEvent('progress', JSON.stringify({ task: { ...t, status: 'weird' } }), '1.1'),
+    ).toBeNull();
     expect(parseStreamEvent('connected', JSON.stringify({ userId: 'alice' }))).toBeNull();
   });
 

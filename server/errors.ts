@@ -33,7 +33,12 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (err instanceof AppError) appError = err;
     else if (err instanceof ZodError) appError = validationError(err);
     else if (isBodyParserError(err)) appError = bodyParserError(err);
-    else {
+    else if (isRedisUnavailable(err)) {
+      log.warn({ err: err.message }, 'redis unavailable');
+      appError = new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
+        'Retry-After': '2',
+      });
+    } else {
       log.error({ err }, 'unhandled error');
       appError = new AppError('internal', 'internal server error', 500);
     }
@@ -42,6 +47,14 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       .set(appError.headers)
       .json({ error: { code: appError.code, message: appError.message } });
   };
+}
+
+/** ioredis gave up on a command because Redis cannot be reached: a 503 to retry, not a 500. */
+function isRedisUnavailable(err: unknown): err is Error {
+  return (
+    err instanceof Error &&
+    (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.')
+  );
 }
 
 interface BodyParserError {

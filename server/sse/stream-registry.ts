@@ -29,6 +29,13 @@ export class StreamRegistry {
     return this.streams.size;
   }
 
+  /** Bytes written to streams and not yet taken by their sockets, summed (bounded per stream). */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const s of this.streams) n += s.bufferedBytes;
+    return n;
+  }
+
   countFor(userId: string): number {
     return this.perUser.get(userId) ?? 0;
   }

@@ -84,6 +84,13 @@ export class EventBus {
     for (const subs of this.byUser.values()) for (const sub of subs) void sub.fill();
   }
 
+  /** Open subscriptions of this process (every open stream has one). */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const subs of this.byUser.values()) n += subs.size;
+    return n;
+  }
+
   get isSubscribed(): boolean {
     return this.subscribed && !this.lostConnection;
   }
@@ -121,13 +128,22 @@ export class EventBus {
     if (subs.size === 0) this.byUser.delete(sub.userId);
   }
 
-  /** Log reads, shared by every subscription of a user that asks for the same position at once. */
+  /**
+   * Log reads, shared by every subscription of a user that asks for the same position in the same
+   * tick (a subscriber reconnect fills every stream at once). A read is never handed to a caller
+   * that comes later: it may have run before events that caller has not seen live (it subscribed
+   * after their doorbell rang), and nothing would reveal that gap until the next event or heartbeat.
+   */
   readLogAfter(userId: string, afterSeq: number): Promise<LogRead> {
     const key = `${afterSeq}:${userId}`;
     let read = this.reads.get(key);
     if (!read) {
-      read = this.store.readLogAfter(userId, afterSeq).finally(() => this.reads.delete(key));
-      this.reads.set(key, read);
+      const issued = this.store.readLogAfter(userId, afterSeq);
+      read = issued;
+      this.reads.set(key, issued);
+      queueMicrotask(() => {
+        if (this.reads.get(key) === issued) this.reads.delete(key);
+      });
     }
     return read;
   }
@@ -166,6 +182,8 @@ export class Subscription {
   private pending: LoggedEvent[] = [];
   private epoch = '';
   private lastSeq = 0;
+  /** A fill was asked for while a read was already under way (it may predate what the asker knows). */
+  private fillAgain = false;
 
   constructor(
     readonly userId: string,
@@ -204,8 +222,7 @@ export class Subscription {
       return;
     }
     if (this.isClosed()) return;
-    this.state = 'live';
-    this.drain();
+    this.goLive();
   }
 
   onPublished(event: LoggedEvent): void {
@@ -238,7 +255,11 @@ export class Subscription {
   }
 
   private accept(event: LoggedEvent): void {
-    if (event.epoch === this.epoch) {
+    const order = compareEpochs(event.epoch, this.epoch);
+    // A doorbell from before Redis came back empty: the snapshot that moved us on already covers
+    // it. Filling for it would read an up-to-date log, requeue it and fill again, for ever.
+    if (order < 0) return;
+    if (order === 0) {
       if (event.seq <= this.lastSeq) return;
       if (event.seq === this.lastSeq + 1) {
         this.emit(event);
@@ -249,8 +270,17 @@ export class Subscription {
     void this.fill();
   }
 
-  /** Fills from the log everything after the last delivered event; falls back to reset + snapshot. */
+  /**
+   * Fills from the log everything after the last delivered event; falls back to reset + snapshot.
+   * Asked while a start or fill is under way, it runs again once that one is done: the read under
+   * way may have been issued before whatever prompted this call (a subscriber reconnect, a head
+   * seen ahead), and nothing else would reveal a lost tail.
+   */
   async fill(): Promise<void> {
+    if (this.state === 'starting' || this.state === 'filling') {
+      this.fillAgain = true;
+      return;
+    }
     if (this.state !== 'live') return;
     this.state = 'filling';
     try {
@@ -268,13 +298,21 @@ export class Subscription {
       return;
     }
     if (this.isClosed()) return;
+    this.goLive();
+  }
+
+  private goLive(): void {
     this.state = 'live';
     this.drain();
+    if (this.fillAgain && this.state === 'live') {
+      this.fillAgain = false;
+      void this.fill();
+    }
   }
 
   /** Replays buffered live events in order; stops (keeping the rest) if one starts another fill. */
   private drain(): void {
-    const queue = this.pending.sort((a, b) => (a.epoch === b.epoch ? a.seq - b.seq : 0));
+    const queue = this.pending.sort((a, b) => compareEpochs(a.epoch, b.epoch) || a.seq - b.seq);
     this.pending = [];
     for (let i = 0; i < queue.length; i++) {
       if (this.state !== 'live') {
@@ -284,6 +322,12 @@ export class Subscription {
       this.accept(queue[i]!);
     }
   }
+}
+
+/** Orders epochs (digit strings, ms timestamps) without going through floating point. */
+function compareEpochs(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function resetReason(read: LogRead, from: EventPosition): string {

@@ -77,7 +77,10 @@ export class ProgressTracker {
     const parsed = taskUpdateBodySchema.safeParse(patch);
     if (!parsed.success) throw validationError(parsed.error, 'invalid-progress');
     const body = parsed.data;
-    for (let attempt = 0; attempt < 8; attempt++) {
+    // A final status (cancel, fail, complete) must not lose to concurrent progress reports: each
+    // conflict means another writer got in, so it keeps trying until written or finished by another.
+    const attempts = 8;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const current = await this.store.get(taskId);
       if (!current) throw notFound();
       const next = applyPatch(current.task, body, this.now());

@@ -18,7 +18,9 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
           onClick={onNavigate}
           className={({ isActive }) =>
             `rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap ${
-              isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
+              isActive
+                ? 'bg-indigo-50 text-indigo-700'
+                : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
             }`
           }
         >
@@ -87,12 +89,20 @@ export function AppLayout() {
               aria-controls="mobile-nav"
               onClick={() => setMenuOpen((x) => !x)}
             >
-              {menuOpen ? <X className="size-5" aria-hidden="true" /> : <Menu className="size-5" aria-hidden="true" />}
+              {menuOpen ? (
+                <X className="size-5" aria-hidden="true" />
+              ) : (
+                <Menu className="size-5" aria-hidden="true" />
+              )}
             </Button>
           </div>
         </div>
         {menuOpen && (
-          <nav id="mobile-nav" aria-label="Main" className="flex flex-col gap-1 border-t border-slate-100 px-4 py-2 md:hidden">
+          <nav
+            id="mobile-nav"
+            aria-label="Main"
+            className="flex flex-col gap-1 border-t border-slate-100 px-4 py-2 md:hidden"
+          >
             <NavItems onNavigate={() => setMenuOpen(false)} />
           </nav>
         )}

@@ -9,7 +9,8 @@ export const navItems: readonly NavItem[] = [
   {
     path: '/reddit',
     label: 'Reddit',
-    comingSoon: 'Reddit leads: find discussions where people ask for what you sell, with the table filling live.',
+    comingSoon:
+      'Reddit leads: find discussions where people ask for what you sell, with the table filling live.',
   },
   { path: '/communities', label: 'Communities' },
   {

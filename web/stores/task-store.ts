@@ -72,7 +72,8 @@ export function applyTaskOps(ops: readonly TaskOp[]): readonly TaskChange[] {
   const changes: TaskChange[] = [];
   for (const [id, task] of Object.entries(next)) {
     const previous = before[id];
-    if (previous === task || (previous?.version === task.version && previous.status === task.status)) continue;
+    if (previous === task || (previous?.version === task.version && previous.status === task.status))
+      continue;
     const wasDone = previous ? isTerminal(previous.status) : !fromEvents.has(id);
     changes.push({ previous, task, finished: isTerminal(task.status) && !wasDone });
   }

@@ -45,6 +45,13 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0);
 }
 
+/** Moves the clock to the next scheduled reconnect. */
+async function untilRetry(h: Harness): Promise<void> {
+  const state = h.state();
+  if (state?.status !== 'reconnecting' && state?.status !== 'polling') throw new Error('not waiting');
+  await vi.advanceTimersByTimeAsync(Math.max(0, state.nextAt - Date.now()));
+}
+
 function taskEvent(task: Task): { task: Task } {
   return { task };
 }
@@ -206,7 +213,10 @@ describe('StreamClient', () => {
       es.send('heartbeat', { serverTime: new Date().toISOString() });
     }
     expect(es.closed).toBe(false);
-    await vi.advanceTimersByTimeAsync(2100);
+    // The watchdog looks once a second: silence past 2 s is seen within the next second.
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(es.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1100);
     expect(es.closed).toBe(true);
     expect(h.state()).toMatchObject({ status: 'reconnecting', attempt: 1 });
     await vi.advanceTimersByTimeAsync(1000);
@@ -297,9 +307,8 @@ describe('StreamClient', () => {
       [watchedTask.id, 'completed'],
     ]);
 
-    // The stream comes back: polling stops, no more list requests.
-    const pending = h.state();
-    await vi.advanceTimersByTimeAsync(pending?.status === 'polling' ? pending.nextAt - Date.now() : 0);
+    // The stream comes back (the retry after the 2 s backoff answers now): polling stops.
+    expect(FakeEventSource.instances).toHaveLength(2);
     FakeEventSource.latest().connect();
     expect(h.state()?.status).toBe('live');
     const polls = h.requests.filter((r) => r === 'GET /api/tasks?status=active').length;
@@ -321,9 +330,12 @@ describe('StreamClient', () => {
   it('falls back to polling when the stream sends no first byte in 10 s', async () => {
     const h = await started();
     const es = FakeEventSource.latest(); // never answers
-    await vi.advanceTimersByTimeAsync(10_500);
-    await settle();
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(es.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(2000);
     expect(es.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(10);
+    await settle();
     expect(h.state()?.status).toBe('polling');
     expect(h.requests).toContain('GET /api/tasks?status=active');
   });
@@ -333,7 +345,7 @@ describe('StreamClient', () => {
     for (let i = 0; i < 3; i++) {
       FakeEventSource.latest().fail(false);
       await settle();
-      await vi.advanceTimersByTimeAsync(30_000);
+      await untilRetry(h);
     }
     expect(h.client.failures).toBe(3);
     FakeEventSource.latest().connect(1000);

@@ -172,8 +172,10 @@ export class StreamClient {
   start(options: { resumeFrom?: string | null } = {}): void {
     if (this.phase !== 'idle' && this.phase !== 'stopped' && this.phase !== 'signed-out') return;
     this.generation++;
+    this.phase = 'idle';
     this.attempt = 0;
     this.downSince = null;
+    this.replaceNextSnapshot = false;
     this.startWatchdog();
     if (options.resumeFrom) {
       this.lastEventId = options.resumeFrom;
@@ -376,7 +378,11 @@ export class StreamClient {
     this.phase = 'waiting';
     const delay = backoffDelay(
       this.attempt,
-      { baseMs: this.settings.baseDelayMs, capMs: this.settings.maxDelayMs, floorMs: this.settings.retryFloorMs },
+      {
+        baseMs: this.settings.baseDelayMs,
+        capMs: this.settings.maxDelayMs,
+        floorMs: this.settings.retryFloorMs,
+      },
       this.random,
     );
     this.nextAt = now + delay;

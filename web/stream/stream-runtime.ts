@@ -264,7 +264,8 @@ export class StreamRuntime {
   private attachBrowserSignals(): void {
     const win = this.options.windowTarget === undefined ? globalThis.window : this.options.windowTarget;
     const doc = this.options.documentTarget === undefined ? globalThis.document : this.options.documentTarget;
-    const online = () => (this.role === 'follower' ? this.post({ type: 'nudge' }) : this.client.handleOnline());
+    const online = () =>
+      this.role === 'follower' ? this.post({ type: 'nudge' }) : this.client.handleOnline();
     const offline = () => {
       if (this.role !== 'follower') this.client.handleOffline();
     };

@@ -40,7 +40,11 @@ export function advance(task: Task, changes: Partial<Task> & { percent?: number 
 }
 
 /** A finished copy of `task`, as the server sends it. */
-export function finish(task: Task, status: 'completed' | 'failed' | 'cancelled', extra: Partial<Task> = {}): Task {
+export function finish(
+  task: Task,
+  status: 'completed' | 'failed' | 'cancelled',
+  extra: Partial<Task> = {},
+): Task {
   const def = getTaskType(task.type);
   const base = advance(task, { status, finishedAt: task.updatedAt, ...extra });
   if (status === 'completed') {

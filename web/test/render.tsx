@@ -8,7 +8,10 @@ export function createTestQueryClient(): QueryClient {
 }
 
 /** Renders with a fresh QueryClient (no retries) and a router at `route`. */
-export function renderWithProviders(ui: ReactElement, { route = '/', queryClient = createTestQueryClient() } = {}) {
+export function renderWithProviders(
+  ui: ReactElement,
+  { route = '/', queryClient = createTestQueryClient() } = {},
+) {
   const result = render(
     <QueryClientProvider client={queryClient}>
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>

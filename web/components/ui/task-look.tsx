@@ -50,7 +50,11 @@ const colors: Record<string, ColorClasses> = {
   indigo: { bar: 'bg-indigo-500', tile: 'bg-indigo-100 text-indigo-700', accent: 'border-l-indigo-500' },
   fuchsia: { bar: 'bg-fuchsia-500', tile: 'bg-fuchsia-100 text-fuchsia-700', accent: 'border-l-fuchsia-500' },
 };
-const neutral: ColorClasses = { bar: 'bg-slate-500', tile: 'bg-slate-100 text-slate-700', accent: 'border-l-slate-400' };
+const neutral: ColorClasses = {
+  bar: 'bg-slate-500',
+  tile: 'bg-slate-100 text-slate-700',
+  accent: 'border-l-slate-400',
+};
 
 export function taskColors(type: TaskType): ColorClasses {
   return colors[getTaskType(type).color] ?? neutral;

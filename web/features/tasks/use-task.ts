@@ -1,4 +1,4 @@
-import { type Task, type TaskType, isTerminal } from '../../../protocol';
+import { isTerminal, type Task, type TaskType } from '../../../protocol';
 import { useTaskStore } from '../../stores/task-store';
 
 /** One task's slice of the store: the component re-renders only when this task changes. */

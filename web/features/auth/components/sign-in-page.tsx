@@ -1,10 +1,10 @@
 import { Activity, LogIn } from 'lucide-react';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
-import { ApiError } from '../../../lib/api-client';
-import { useSessionStore } from '../../../stores/session-store';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
+import { ApiError } from '../../../lib/api-client';
+import { useSessionStore } from '../../../stores/session-store';
 import { useSignIn } from '../api/sign-in';
 
 const devUsers = ['alice', 'bob'] as const;

@@ -25,7 +25,7 @@ export function CommunitiesTable() {
         </span>
       </div>
       {isPending ? (
-        <div className="space-y-2 p-4" aria-busy="true" aria-label="Loading communities">
+        <div role="status" className="space-y-2 p-4" aria-busy="true" aria-label="Loading communities">
           {[0, 1, 2, 3].map((i) => (
             <div key={i} className="h-8 animate-pulse rounded bg-slate-100 motion-reduce:animate-none" />
           ))}

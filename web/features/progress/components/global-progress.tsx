@@ -29,7 +29,10 @@ export function GlobalProgress() {
   const hiddenCount = Math.max(0, ids.length - MAX_OPEN);
   const visible = showAll ? ids : ids.slice(0, MAX_OPEN);
   const hiddenPercent = useTaskStore((s) => {
-    const rest = ids.slice(MAX_OPEN).map((id) => s.byId[id]).filter((t) => t && !isTerminal(t.status));
+    const rest = ids
+      .slice(MAX_OPEN)
+      .map((id) => s.byId[id])
+      .filter((t) => t && !isTerminal(t.status));
     if (!rest.length) return null;
     return Math.round(rest.reduce((sum, t) => sum + (t?.progress.percent ?? 0), 0) / rest.length);
   });

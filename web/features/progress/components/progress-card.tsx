@@ -137,7 +137,11 @@ export function ProgressCard({ task, onDismiss }: ProgressCardProps) {
         </div>
       )}
 
-      <div id={detailsId} hidden={!expanded} className="mt-2 border-t border-slate-100 pt-2 text-xs text-slate-600">
+      <div
+        id={detailsId}
+        hidden={!expanded}
+        className="mt-2 border-t border-slate-100 pt-2 text-xs text-slate-600"
+      >
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
           <dt className="text-slate-400">Started</dt>
           <dd>{formatClock(task.startedAt ?? task.createdAt)}</dd>

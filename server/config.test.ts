@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The message of the ConfigError `env` makes loadConfig throw. */
+function configErrorFor(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError, the configuration loaded');
+}
+
+describe('loadConfig', () => {
+  it('returns the documented defaults when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      HEARTBEAT_MS: 15_000,
+      MAX_STREAMS_PER_USER: 10,
+      SIMULATION_SPEED: 1,
+      LOG_LEVEL: 'info',
+      CORS_ORIGINS: [],
+      DEV_USERS: [
+        { name: 'alice', password: 'demo' },
+        { name: 'bob', password: 'demo' },
+      ],
+    });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.JWT_SECRET).toBeUndefined();
+    expect(config.WORKER_TOKEN).toBeUndefined();
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({ PORT: 3000, REDIS_URL: undefined });
+  });
+
+  it('parses numbers, URLs and lists when they are valid', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      REDIS_URL: 'redis://localhost:6379/2',
+      HEARTBEAT_MS: '500',
+      SIMULATION_SPEED: '2.5',
+      CORS_ORIGINS: 'http://a.example, http://b.example',
+      DEV_USERS: 'carol:secret:with:colons',
+      JWT_SECRET: 'x'.repeat(32),
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      REDIS_URL: 'redis://localhost:6379/2',
+      HEARTBEAT_MS: 500,
+      SIMULATION_SPEED: 2.5,
+      CORS_ORIGINS: ['http://a.example', 'http://b.example'],
+      DEV_USERS: [{ name: 'carol', password: 'secret:with:colons' }],
+    });
+  });
+
+  it('names every bad variable in one error when several are bad', () => {
+    const message = configErrorFor({
+      PORT: 'abc',
+      HEARTBEAT_MS: '-1',
+      REDIS_URL: 'http://x',
+      JWT_SECRET: 'short',
+    });
+    for (const name of ['PORT', 'HEARTBEAT_MS', 'REDIS_URL', 'JWT_SECRET']) expect(message).toContain(name);
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', '3.5'],
+    ['HEARTBEAT_MS', '0'],
+    ['MAX_STREAMS_PER_USER', 'ten'],
+    ['SIMULATION_SPEED', '-2'],
+    ['LOG_LEVEL', 'verbose'],
+    ['WORKER_TOKEN', 'short'],
+    ['CORS_ORIGINS', 'not a url'],
+    ['DEV_USERS', 'nopassword'],
+    ['LOGIN_RATE_LIMIT', '0'],
+  ])('names %s when it is %j', (name, value) => {
+    const message = configErrorFor({ [name]: value });
+    expect(message).toContain(name);
+  });
+
+  it('leaves valid variables out of the error when only one is bad', () => {
+    const message = configErrorFor({ PORT: 'abc', HEARTBEAT_MS: '1000' });
+    expect(message).toContain('PORT');
+    expect(message).not.toContain('HEARTBEAT_MS');
+  });
+});
+
+describe('node --import tsx server/index.ts', () => {
+  it('exits non-zero naming PORT when PORT is not a number', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: 'abc', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    // A server that wrongly starts would never exit: stop it, and the test fails on the exit code.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(guard);
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output).toContain('PORT');
+  });
+});
