@@ -54,8 +54,6 @@ const apiUrl = process.env.TASKSTREAM_API_URL;
 export default defineConfig({
   plugins: [react(), tailwindcss(), embeddedServer()],
   server: {
-    host: '127.0.0.1',
-    port: Number(process.env.PORT ?? 5173),
     proxy: apiUrl
       ? {
           // http-proxy streams responses as they come; SSE is never buffered.
@@ -64,5 +62,20 @@ export default defineConfig({
         }
       : undefined,
   },
-  build: { outDir: 'dist', sourcemap: true },
+  build: {
+    outDir: 'dist',
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: separate chunks cache across deploys.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            { name: 'motion', test: /node_modules[\\/](motion|framer-motion|motion-dom|motion-utils)[\\/]/ },
+            { name: 'vendor', test: /node_modules/ },
+          ],
+        },
+      },
+    },
+  },
 });

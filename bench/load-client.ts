@@ -68,6 +68,14 @@ export interface FinishResult {
   latency: LatencySummary;
 }
 
+export interface ClientStatus {
+  deliveries: number;
+  unique: number;
+  closedStreams: number;
+  /** Streams that received a heartbeat since the last `resetBeats`. */
+  streamsWithHeartbeat: number;
+}
+
 export interface StallArgs {
   url: string;
   user: string;
@@ -86,7 +94,9 @@ export type LoadClientApi = {
   warmup: { args: ConnectArgs; result: ConnectResult };
   connect: { args: ConnectArgs; result: ConnectResult };
   start: { args: { startHeads: Record<string, number> }; result: null };
-  status: { args: null; result: { deliveries: number; unique: number; closedStreams: number } };
+  status: { args: null; result: ClientStatus };
+  /** Forget which streams saw a heartbeat (see ClientStatus.streamsWithHeartbeat). */
+  resetBeats: { args: null; result: null };
   finish: { args: { endHeads: Record<string, number> }; result: FinishResult };
   stall: { args: StallArgs; result: null };
   stallResult: { args: { waitMs: number }; result: StallResult };
@@ -105,6 +115,7 @@ class StreamState {
   startHead = 0;
   connected = false;
   closed = false;
+  sawBeat = false;
   req: ReturnType<typeof httpRequest> | null = null;
   res: IncomingMessage | null = null;
   constructor(readonly user: string) {}
@@ -120,6 +131,7 @@ class LoadClient {
   private duplicated = 0;
   private liveGaps = 0;
   private heartbeats = 0;
+  private streamsWithHeartbeat = 0;
   private bytes = 0;
   private latencySum = 0;
   private latencyMax = 0;
@@ -275,8 +287,12 @@ class LoadClient {
       this.hist[Math.min(ms, HIST_MAX_MS)]!++;
       this.latencySum += ms;
       if (ms > this.latencyMax) this.latencyMax = ms;
-    } else if (this.measuring && buf.startsWith('event: heartbeat', start)) {
-      this.heartbeats++;
+    } else if (buf.startsWith('event: heartbeat', start)) {
+      if (!s.sawBeat) {
+        s.sawBeat = true;
+        this.streamsWithHeartbeat++;
+      }
+      if (this.measuring) this.heartbeats++;
     }
   }
 
@@ -299,12 +315,18 @@ class LoadClient {
     this.measuring = true;
   }
 
-  status(): { deliveries: number; unique: number; closedStreams: number } {
+  status(): ClientStatus {
     return {
       deliveries: this.deliveries,
       unique: this.unique,
       closedStreams: this.streams.filter((s) => s.closed).length,
+      streamsWithHeartbeat: this.streamsWithHeartbeat,
     };
+  }
+
+  resetBeats(): void {
+    for (const s of this.streams) s.sawBeat = false;
+    this.streamsWithHeartbeat = 0;
   }
 
   finish(endHeads: Record<string, number>): FinishResult {
@@ -419,6 +441,10 @@ if (process.send) {
       return null;
     },
     status: () => client.status(),
+    resetBeats: () => {
+      client.resetBeats();
+      return null;
+    },
     finish: ({ endHeads }) => client.finish(endHeads),
     stall: async (args) => {
       await client.stall(args);

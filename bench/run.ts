@@ -16,7 +16,7 @@
  *            --window <s>  --concurrency <n> (connect requests in flight)
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { keys } from '../server/tasks/keys';
@@ -250,6 +250,16 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     );
     await sleep(2000);
     const rssIdleKB = rssKB(target.pid);
+    // Start the window just after a heartbeat round (both servers beat every HEARTBEAT_MS), so that
+    // no heartbeat — nor taskstream's per-heartbeat head check — falls into either CPU window.
+    await client.call('resetBeats', null);
+    const beatWaitStart = performance.now();
+    while (performance.now() - beatWaitStart < HEARTBEAT_MS + 5000) {
+      const st = await client.call('status', null);
+      if (st.streamsWithHeartbeat >= connect.connected - st.closedStreams) break;
+      await sleep(20);
+    }
+    await sleep(200);
 
     const startHeads = await readHeads(redis, users);
     await client.call('start', { startHeads });
@@ -318,7 +328,9 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
         `rss ${row.rssPerIdleStreamKB.toFixed(1)} KB/stream, worker ${run.achievedRate}/s ` +
         `(${run.errors} errors${run.firstError ? `: ${run.firstError}` : ''}) · cpu ms ${JSON.stringify(windowCpu)}`,
     );
-    await client.call('close', null);
+    // Ending the client process closes every stream at once (destroying 10,000 requests one by
+    // one in JS costs seconds of agent bookkeeping); then the server stops gracefully.
+    await client.stop();
     await target.stop();
     if (profDir) {
       const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -384,7 +396,6 @@ async function stallCheck(kind: TargetKind, redis: RedisProc): Promise<StallRow>
       const body = (await res.json()) as { connectionErrors?: number };
       slowClientDrops = body.connectionErrors ?? null;
     }
-    await client.call('close', null);
     return {
       kind,
       rssBeforeKB,
@@ -558,6 +569,7 @@ function profileSection(rows: RunRow[]): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadBefore = loadavg();
   const limit = openFilesLimit();
   const biggest = Math.max(...cells.map((c) => c.streams));
   if (limit < biggest + 500) {
@@ -603,7 +615,8 @@ async function main(): Promise<void> {
     '',
     `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB · server, redis-server, worker and load client share the machine · ` +
-      `window ${windowMs / 1000} s per run · took ${totalS} s`,
+      `window ${windowMs / 1000} s per run · took ${totalS} s · load average (1 min) ${loadBefore[0]?.toFixed(1)} at start, ` +
+      `${loadavg()[0]?.toFixed(1)} at end (other work on the machine competes for the same 2 cores)`,
     '',
     'Cells:',
     ...cells.map(

@@ -4,8 +4,8 @@
  * the end of a per-task stream — over one shared `MockBackend`. Scenarios never fork this file:
  * they configure the backend and prepend overrides with `server.use()`/`worker.use()`.
  *
- * Paths start with `*` so that they match on any origin: relative paths only resolve where a
- * document exists (the browser, happy-dom), not in plain Node.
+ * Sessions: the mock holds one browser session in the backend (an httpOnly cookie cannot be mocked
+ * from a service worker), so login and logout set no cookie.
  */
 import {
   HttpResponse,
@@ -25,8 +25,13 @@ import {
 } from '../protocol';
 import { type MockBackend, MockHttpError, type StreamSink } from './mock-backend';
 
-/** Every path the handlers answer is under this; `*` = any origin. */
-export const apiBase = '*/api';
+/**
+ * Where the handlers answer. With a document (the browser, happy-dom) paths are relative, so they
+ * match this origin only; plain Node has no base URL, so there they match any origin. Never `*` in
+ * the browser: `*\/api/*` also matches Vite module URLs such as `/web/features/auth/api/get-me.ts`.
+ */
+const origin = typeof document === 'undefined' ? '*' : '';
+export const apiBase = `${origin}/api`;
 
 type StreamEventMap = { [K in StreamEventName]: string };
 type RestInfo = { request: Request; params: PathParams };
@@ -153,22 +158,14 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       rest(async ({ request }) => {
         const body = loginBodySchema.safeParse(await jsonBody(request));
         if (!body.success) throw invalid(body.error);
-        const user = backend.login(body.data.username, body.data.password);
-        return HttpResponse.json(
-          { user },
-          // The real cookie is httpOnly; the mock keeps its one browser session in the backend.
-          { headers: { 'Set-Cookie': 'ts_session=mock; Path=/; SameSite=Lax; Max-Age=3600' } },
-        );
+        return HttpResponse.json({ user: backend.login(body.data.username, body.data.password) });
       }),
     ),
     http.post(
       `${apiBase}/auth/logout`,
       rest(() => {
         backend.logout();
-        return new HttpResponse(null, {
-          status: 204,
-          headers: { 'Set-Cookie': 'ts_session=; Path=/; Max-Age=0' },
-        });
+        return new HttpResponse(null, { status: 204 });
       }),
     ),
     http.get(
@@ -187,7 +184,7 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       `${apiBase}/health`,
       rest(() => HttpResponse.json(backend.health())),
     ),
-    http.get('*/metrics', () => {
+    http.get(`${origin}/metrics`, () => {
       const h = backend.health();
       const text = [
         '# HELP taskstream_sse_connections Open SSE connections.',

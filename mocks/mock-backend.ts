@@ -149,6 +149,9 @@ interface TaskRecord {
 
 interface Connection {
   readonly number: number;
+  readonly url: string;
+  /** Id of the last task event written to this connection. */
+  lastId: string | null;
   readonly userId: string;
   /** Per-task stream (`/api/tasks/:id/events`) when set. */
   readonly taskId: string | null;
@@ -171,11 +174,6 @@ export interface RequestLike {
   readonly headers: { get(name: string): string | null };
 }
 
-/** `Last-Event-ID` header first, then `?lastEventId=` (a manual reconnect), as the server reads it. */
-export function lastEventIdOf(request: RequestLike): string | null {
-  return request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('lastEventId');
-}
-
 function randomId(bytes: number): string {
   const raw = new Uint8Array(bytes);
   globalThis.crypto.getRandomValues(raw);
@@ -193,6 +191,8 @@ export class MockBackend {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly connections = new Set<Connection>();
   private readonly tickets = new Map<string, { userId: string; expiresAt: number }>();
+  /** Per stream URL, the last id a stream the server ended had delivered (see `lastEventIdOf`). */
+  private readonly resumeByUrl = new Map<string, string>();
   private session: Session | null = null;
   private streamNumber = 0;
   private totalConnections = 0;
@@ -218,6 +218,7 @@ export class MockBackend {
     this.logs.clear();
     this.tasks.clear();
     this.tickets.clear();
+    this.resumeByUrl.clear();
     this.streamNumber = 0;
     this.totalConnections = 0;
     this.connectionErrors = 0;
@@ -439,9 +440,10 @@ export class MockBackend {
    */
   openUserStream(request: RequestLike, sink: StreamSink): () => void {
     const userId = this.authenticateStream(request, true);
-    const conn = this.open(userId, null, sink);
-    this.catchUp(conn, lastEventIdOf(request));
-    return () => this.closeConnection(conn);
+    const raw = this.lastEventIdOf(request, true);
+    const conn = this.open(request.url, userId, null, sink);
+    this.catchUp(conn, raw);
+    return () => this.forgetConnection(conn);
   }
 
   /**
@@ -452,9 +454,11 @@ export class MockBackend {
     const userId = this.authenticateStream(request, false);
     const record = this.tasks.get(taskId);
     if (!record || record.task.ownerId !== userId) throw notFound();
-    const from = parseEventId(lastEventIdOf(request));
-    if (from && isTerminal(record.task.status) && this.sawTheEnd(userId, taskId, from, record))
+    const from = parseEventId(this.lastEventIdOf(request, false));
+    if (from && isTerminal(record.task.status) && this.sawTheEnd(userId, taskId, from, record)) {
+      this.lastEventIdOf(request, true);
       return 'ended';
+    }
     this.checkUserStream(request);
     return 'open';
   }
@@ -462,12 +466,29 @@ export class MockBackend {
   /** `GET /api/tasks/:id/events`: like `/api/events` for one task, ending after its terminal event. */
   openTaskStream(request: RequestLike, taskId: string, sink: StreamSink): () => void {
     const userId = this.authenticateStream(request, true);
-    const conn = this.open(userId, taskId, sink);
-    this.catchUp(conn, lastEventIdOf(request));
-    return () => this.closeConnection(conn);
+    const raw = this.lastEventIdOf(request, true);
+    const conn = this.open(request.url, userId, taskId, sink);
+    this.catchUp(conn, raw);
+    return () => this.forgetConnection(conn);
   }
 
-  private open(userId: string, taskId: string | null, sink: StreamSink): Connection {
+  /**
+   * Where a stream resumes: the `Last-Event-ID` header, else the id a stream the server ended on
+   * this same URL last delivered, else `?lastEventId=` (a manual reconnect), as the server reads it.
+   *
+   * The middle step is for the browser: Chromium does not show a service worker the
+   * `Last-Event-ID` header EventSource sends on its own reconnects, so MSW never sees it. A native
+   * reconnect reuses the URL, and after a clean end the client holds exactly what was delivered,
+   * so that id is what the browser sent. Used once (`consume`); a header makes it moot.
+   */
+  private lastEventIdOf(request: RequestLike, consume: boolean): string | null {
+    const header = request.headers.get('last-event-id');
+    const remembered = this.resumeByUrl.get(request.url);
+    if (consume) this.resumeByUrl.delete(request.url);
+    return header ?? remembered ?? new URL(request.url).searchParams.get('lastEventId');
+  }
+
+  private open(url: string, userId: string, taskId: string | null, sink: StreamSink): Connection {
     const number = taskId === null ? ++this.streamNumber : 0;
     const { dropAfterTaskEvents, dropConnections, stallAfterMs, stallConnections } = this.config;
     const drops =
@@ -476,6 +497,8 @@ export class MockBackend {
       (dropConnections === null || number <= dropConnections);
     const conn: Connection = {
       number,
+      url,
+      lastId: null,
       userId,
       taskId,
       sink,
@@ -524,6 +547,7 @@ export class MockBackend {
     conn.sink.send('snapshot', { tasks: [record.task] });
     if (isTerminal(record.task.status)) {
       conn.sink.send(record.task.status, { task: record.task }, record.lastEventId);
+      conn.lastId = record.lastEventId;
       this.closeConnection(conn);
     }
   }
@@ -557,6 +581,7 @@ export class MockBackend {
     if (conn.closed || conn.muted) return;
     if (conn.taskId !== null && event.task.id !== conn.taskId) return;
     conn.sink.send(event.name, { task: event.task }, event.id);
+    conn.lastId = event.id;
     conn.taskEvents++;
     if (conn.taskId !== null && isTerminal(event.task.status)) {
       this.closeConnection(conn);
@@ -573,11 +598,17 @@ export class MockBackend {
     }
   }
 
+  /** Ends a stream from the server side; the client will reconnect on the same URL. */
   private closeConnection(conn: Connection): void {
     if (conn.closed) return;
+    if (conn.lastId !== null) this.resumeByUrl.set(conn.url, conn.lastId);
+    this.forgetConnection(conn);
+    conn.sink.close();
+  }
+
+  private forgetConnection(conn: Connection): void {
     conn.closed = true;
     this.connections.delete(conn);
-    conn.sink.close();
   }
 
   // --- operations and demo data ---------------------------------------------------------------

@@ -81,6 +81,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['WORKER_TOKEN', 'short'],
     ['CORS_ORIGINS', 'not a url'],
+    ['CORS_ORIGINS', '*'],
     ['DEV_USERS', 'nopassword'],
     ['LOGIN_RATE_LIMIT', '0'],
   ])('names %s when it is %j', (name, value) => {
@@ -116,5 +117,5 @@ describe('node --import tsx server/index.ts', () => {
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
     expect(output).toContain('PORT');
-  });
+  }, 60_000);
 });

@@ -126,7 +126,11 @@ describe.skipIf(!hasRedisServer)('Redis faults (real Redis)', () => {
         }
       }
     })();
-    await stream.until((evs) => evs.filter((e) => e.event === 'progress').length >= 100, 10_000, '100 events');
+    await stream.until(
+      (evs) => evs.filter((e) => e.event === 'progress').length >= 100,
+      10_000,
+      '100 events',
+    );
     await redis.restart({ keepData: true, downMs: 1000 });
     restarted = true;
     await writer;
@@ -192,10 +196,11 @@ describe.skipIf(!hasRedisServer)('Redis faults (real Redis)', () => {
     expect(BigInt(newEpoch)).toBeGreaterThan(BigInt(oldEpoch));
     for (const e of after) expect(epochOf(e.id!)).toBe(newEpoch);
     // Nothing of the old epoch after the reset, and the new task's events all arrive once.
-    const versions = stream.taskEvents.filter((e) => e.json.task.id === fresh.id).map((e) => e.json.task.version);
-    const snapshotHad = (events[reset + 1]?.json.tasks as Array<{ id: string; version: number }>).find(
-      (t) => t.id === fresh.id,
-    );
+    const versions = stream.taskEvents
+      .filter((e) => e.json.task.id === fresh.id)
+      .map((e) => e.json.task.version);
+    const snapshotTasks = (events[reset + 1]?.json.tasks ?? []) as Array<{ id: string; version: number }>;
+    const snapshotHad = snapshotTasks.find((t) => t.id === fresh.id);
     const from = snapshotHad ? snapshotHad.version + 1 : 1;
     expect(versions.filter((v) => v >= from)).toEqual(Array.from({ length: 12 - from }, (_, i) => i + from));
     const report = checkChain(events);

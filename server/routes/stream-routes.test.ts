@@ -111,13 +111,15 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
     it('answers garbage, foreign and out-of-range ids with a snapshot, never a 500 or a wrong replay', async () => {
       const other = uniqueUser('other');
       const otherTask = await server.services.tracker.create({ ownerId: other, type: 'po_processing' });
-      for (let i = 1; i <= 30; i++) await server.services.tracker.update(otherTask.id, { progress: { current: i } });
+      for (let i = 1; i <= 30; i++)
+        await server.services.tracker.update(otherTask.id, { progress: { current: i } });
       const otherHead = (await server.api('/api/tasks', { as: other })).json.cursor as string;
 
       const user = uniqueUser();
       const token = await server.tokenFor(user);
       const mine = await server.services.tracker.create({ ownerId: user, type: 'po_processing' });
-      for (let i = 1; i <= 5; i++) await server.services.tracker.update(mine.id, { progress: { current: i } });
+      for (let i = 1; i <= 5; i++)
+        await server.services.tracker.update(mine.id, { progress: { current: i } });
       const cursor = (await server.api('/api/tasks', { as: user })).json.cursor as string;
       const [epoch, head] = cursor.split('.') as [string, string];
       const garbage: Record<string, string> = {
@@ -127,7 +129,7 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
         'another epoch': `${Number(epoch) - 1000}.3`,
         'ahead of the head': `${epoch}.${Number(head) + 1000}`,
         "another user's id (beyond my head)": otherHead,
-        'empty': '',
+        empty: '',
         'two dots': `${epoch}.1.2`,
         'unsafe seq': `${epoch}.999999999999999`,
       };
@@ -139,7 +141,10 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
           `${what}: ${names.join(',')}`,
         ).toBe(true);
         const tasks = client.named('snapshot')[0]?.json.tasks as Array<{ id: string; ownerId: string }>;
-        expect(tasks.map((t) => t.id), what).toEqual([mine.id]);
+        expect(
+          tasks.map((t) => t.id),
+          what,
+        ).toEqual([mine.id]);
         expect(client.taskEvents, what).toEqual([]);
       }
       // The same garbage on the query string.
@@ -156,7 +161,8 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
       const user = uniqueUser();
       const token = await server.tokenFor(user);
       const mine = await server.services.tracker.create({ ownerId: user, type: 'po_processing' });
-      for (let i = 1; i <= 3; i++) await server.services.tracker.update(mine.id, { progress: { current: i } });
+      for (let i = 1; i <= 3; i++)
+        await server.services.tracker.update(mine.id, { progress: { current: i } });
       const client = await SseClient.open(`${server.url}/api/events`, { token, lastEventId: otherId });
       await client.until((evs) => evs.some((e) => e.event === 'snapshot' || e.json?.task?.version === 4));
       client.close();
@@ -173,9 +179,12 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
       const task = await tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
       const cursor = (await server.api('/api/tasks', { as: user })).json.cursor as string;
       for (let i = 1; i <= 10; i++) await tracker.update(task.id, { progress: { current: i } });
-      const client = await SseClient.open(`${server.url}/api/events?lastEventId=${encodeURIComponent(cursor)}`, {
-        token,
-      });
+      const client = await SseClient.open(
+        `${server.url}/api/events?lastEventId=${encodeURIComponent(cursor)}`,
+        {
+          token,
+        },
+      );
       await client.until((evs) => evs.filter((e) => e.event === 'progress').length >= 10);
       client.close();
       expect(client.named('snapshot', 'reset')).toEqual([]);
@@ -297,13 +306,18 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
     it("answers 404 for an unknown or another user's task, 400 for a malformed id", async () => {
       const user = uniqueUser();
       const token = await server.tokenFor(user);
-      const foreign = await server.services.tracker.create({ ownerId: uniqueUser('other'), type: 'test_run' });
+      const foreign = await server.services.tracker.create({
+        ownerId: uniqueUser('other'),
+        type: 'test_run',
+      });
       for (const id of ['t_AAAAAAAAAAAAAAAAAAAAAAAA', foreign.id]) {
         const res = await fetch(taskUrl(id), { headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(404);
         expect(await res.json()).toEqual({ error: { code: 'not-found', message: 'task not found' } });
       }
-      const malformed = await fetch(taskUrl('..%2F..%2Fetc'), { headers: { authorization: `Bearer ${token}` } });
+      const malformed = await fetch(taskUrl('..%2F..%2Fetc'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(malformed.status).toBe(400);
       expect(server.services.streams.countFor(user)).toBe(0);
     });
@@ -323,7 +337,9 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
 
     it('sends auth-expired before closing the stream when the token expires', async () => {
       const user = uniqueUser();
-      const client = await SseClient.open(`${server.url}/api/events`, { token: await server.tokenFor(user, 2) });
+      const client = await SseClient.open(`${server.url}/api/events`, {
+        token: await server.tokenFor(user, 2),
+      });
       await client.next('snapshot');
       const opened = Date.now();
       await client.done;
@@ -345,12 +361,18 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
       expect(third.headers.get('retry-after')).toBe('5');
       expect((await third.json()).error.code).toBe('too-many-streams');
       // Another user is not affected.
-      const other = await SseClient.open(`${tight.url}/api/events`, { token: await tight.tokenFor(uniqueUser()) });
+      const other = await SseClient.open(`${tight.url}/api/events`, {
+        token: await tight.tokenFor(uniqueUser()),
+      });
       expect(other.status).toBe(200);
       other.close();
 
       a.close();
-      await waitFor(() => tight.services.streams.countFor(user) === 1, 5000, 'the closed stream to be noticed');
+      await waitFor(
+        () => tight.services.streams.countFor(user) === 1,
+        5000,
+        'the closed stream to be noticed',
+      );
       const c = await SseClient.open(`${tight.url}/api/events`, { token });
       expect(c.status).toBe(200);
       await c.next('snapshot');

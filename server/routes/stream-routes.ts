@@ -35,6 +35,13 @@ export function streamRoutes(s: AppServices): Router {
   /** Opens a stream after the checks that may still answer with a status code. */
   async function openStream(req: Request, res: Response): Promise<SseStream> {
     const { userId, expiresAt } = identityOf(req);
+    if (s.streams.draining) {
+      s.metrics.rejectedStreams.inc({ reason: 'shutting-down' });
+      throw new AppError('shutting-down', 'this server is restarting; reconnect shortly', 503, {
+        'Retry-After': '1',
+        Connection: 'close',
+      });
+    }
     if (!s.streams.hasRoomFor(userId)) {
       s.metrics.rejectedStreams.inc({ reason: 'too-many' });
       throw new AppError(

@@ -36,10 +36,14 @@ export class SseStream {
     this.userId = options.userId;
     // `res` (not `req`) 'close' fires only when the response is really over.
     res.on('close', () => this.markClosed('client-closed'));
+    // The client may have gone while the route was still awaiting (auth, Redis): 'close' has
+    // already fired and will not fire again, so the stream would stay registered for ever.
+    if (res.destroyed || res.req.socket.destroyed) this.markClosed('client-closed');
   }
 
   /** Sends the headers and the initial `retry:`; nothing is buffered by proxies or compression. */
   open(): void {
+    if (this.closed) return;
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -82,8 +86,10 @@ export class SseStream {
     this.res.destroy();
   }
 
+  /** Runs `listener` when the stream closes — at once if it already has (a late listener must not miss it). */
   onClose(listener: (reason: StreamEndReason) => void): void {
-    this.closeListeners.push(listener);
+    if (this.closed) listener(this.endReason ?? 'client-closed');
+    else this.closeListeners.push(listener);
   }
 
   private markClosed(reason: StreamEndReason): void {

@@ -21,6 +21,11 @@ export class StreamRegistry {
   private closedCount = 0;
   private closedDurationMs = 0;
   errors = 0;
+  /**
+   * Set by `drain()`: `server.close()` stops new connections, not new requests on connections
+   * already open, and a stream opened after the drain would stay open until the hard timeout.
+   */
+  draining = false;
   private readonly heartbeatListeners: Array<() => void> = [];
 
   constructor(private readonly options: { heartbeatMs: number; maxStreamsPerUser: number }) {}
@@ -114,6 +119,7 @@ export class StreamRegistry {
    * thousands of clients do not return at once) and end it.
    */
   drain(spreadMs: number): void {
+    this.draining = true;
     for (const stream of [...this.streams]) {
       stream.end('shutdown', 500 + Math.floor(Math.random() * spreadMs));
     }

@@ -10,7 +10,7 @@ import {
   uniqueUser,
 } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
-import { checkChain, type ChainReport, seededRandom, seqOf, waitFor } from '../test-support/stream-checks';
+import { type ChainReport, checkChain, seededRandom, seqOf, waitFor } from '../test-support/stream-checks';
 import { type BusMetrics, EventBus, logCovers, type Subscription } from './event-bus';
 import { keys } from './keys';
 import { ProgressTracker } from './progress-tracker';
@@ -86,7 +86,7 @@ async function busOn(pair: RedisPair) {
     },
     /** Holds every log read (after it has read Redis) until the returned function is called. */
     holdReads(): () => void {
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       gate = new Promise<void>((r) => {
         release = () => {
           gate = null;

@@ -235,7 +235,7 @@ describe.each(backends)('ProgressTracker (%s Redis)', (backend) => {
 
   it('never loses the cancel when a worker updates while the task is cancelled', async () => {
     const owner = uniqueUser();
-    const rounds = 8;
+    const rounds = 4;
     const ids: string[] = [];
     await Promise.all(
       Array.from({ length: rounds }, async (_, round) => {
@@ -254,7 +254,7 @@ describe.each(backends)('ProgressTracker (%s Redis)', (backend) => {
           return 1001;
         })();
         // Parallel one-shot reports (an HTTP worker sending several at once) race the cancel too.
-        const reports = Array.from({ length: 12 }, (_, i) =>
+        const reports = Array.from({ length: 10 }, (_, i) =>
           tracker.update(created.id, { data: { round, report: i } }).catch((e: unknown) => e),
         );
         const [stoppedAt, cancelled] = await Promise.all([worker, tracker.cancel(created.id), ...reports]);
@@ -274,5 +274,5 @@ describe.each(backends)('ProgressTracker (%s Redis)', (backend) => {
       expect(events.filter((e) => e.type === 'cancelled')).toHaveLength(1);
       expect(events.at(-1)?.type).toBe('cancelled');
     }
-  });
+  }, 60_000);
 });

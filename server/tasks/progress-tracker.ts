@@ -79,7 +79,7 @@ export class ProgressTracker {
     const body = parsed.data;
     // A final status (cancel, fail, complete) must not lose to concurrent progress reports: each
     // conflict means another writer got in, so it keeps trying until written or finished by another.
-    const attempts = 8;
+    const attempts = body.status && isTerminal(body.status) ? 1000 : 8;
     for (let attempt = 0; attempt < attempts; attempt++) {
       const current = await this.store.get(taskId);
       if (!current) throw notFound();

@@ -217,7 +217,11 @@ export class ResumingStream {
   }
 
   /** Resolves once `predicate` holds over every event so far (across reconnects). */
-  async until(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs: number, what: string): Promise<void> {
+  async until(
+    predicate: (events: ReceivedEvent[]) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (predicate(this.events)) return;

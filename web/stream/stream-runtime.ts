@@ -61,6 +61,8 @@ export class StreamRuntime {
   private resumeId: string | null = null;
   private resumeUserId: string | null = null;
   private streamingFor: string | null = null;
+  /** The user a follower last asked the leader's state for. */
+  private syncedFor: string | null = null;
   private readonly cleanups: Array<() => void> = [];
   private started = false;
 
@@ -162,6 +164,12 @@ export class StreamRuntime {
       return;
     }
     if (session.status !== 'signed-in') return;
+    if (this.role === 'follower') {
+      // Signed in here after the leader's first sync: ask again for the state of this user.
+      if (this.syncedFor !== session.user.id) this.post({ type: 'hello' });
+      this.syncedFor = session.user.id;
+      return;
+    }
     if (this.role !== 'leader' && this.role !== 'standalone') return;
     if (this.streamingFor === session.user.id) return;
     if (this.streamingFor !== null) this.client.stop();
@@ -245,13 +253,16 @@ export class StreamRuntime {
       case 'heartbeat':
         markHeartbeat(message.at);
         return;
-      case 'sync':
-        if (message.userId && message.userId !== this.userId()) return;
+      case 'sync': {
+        // Another user's state never shows; an unknown session (still loading) takes it.
+        const me = this.userId();
+        if (message.userId && me && message.userId !== me) return;
         this.batcher.push({ kind: 'load', tasks: message.tasks });
         setConnectionState(message.connection);
         if (message.lastHeartbeatAt !== null) markHeartbeat(message.lastHeartbeatAt);
         this.noteResume(message.resumeId);
         return;
+      }
     }
   }
 
