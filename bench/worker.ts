@@ -94,9 +94,14 @@ class Worker {
   async run(args: RunArgs): Promise<RunResult> {
     const tasks = this.tasks;
     if (tasks.length === 0) throw new Error('setup first');
+    // Padding: up to 500 characters of message, the rest in data fields of up to 2,000 each.
     const pad = args.padBytes ?? 0;
     const message = pad ? 'x'.repeat(Math.min(500, pad)) : undefined;
-    const note = pad > 500 ? 'y'.repeat(Math.min(2000, pad - 500)) : undefined;
+    let data: Record<string, string> | undefined;
+    for (let left = pad - 500, i = 0; left > 0 && i < 40; left -= 2000, i++) {
+      data ??= {};
+      data[`pad${i}`] = 'y'.repeat(Math.min(2000, left));
+    }
     const update = args.mode === 'direct' ? this.directUpdate() : this.httpUpdate(args);
     let sent = 0;
     let errors = 0;
@@ -134,7 +139,7 @@ class Worker {
           if (inFlight > peakInFlight) peakInFlight = inFlight;
           const patch: TaskPatch = { progress: { current: task.current } };
           if (message) patch.message = message;
-          if (note) patch.data = { note };
+          if (data) patch.data = data;
           const started = performance.now();
           update(task.id, patch)
             .then(

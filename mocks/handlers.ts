@@ -27,8 +27,9 @@ import { type MockBackend, MockHttpError, type StreamSink } from './mock-backend
 
 /**
  * Where the handlers answer. With a document (the browser, happy-dom) paths are relative, so they
- * match this origin only; plain Node has no base URL, so there they match any origin. Never `*` in
- * the browser: `*\/api/*` also matches Vite module URLs such as `/web/features/auth/api/get-me.ts`.
+ * match this origin only; plain Node has no base URL, so there they match any origin. Never a
+ * wildcard origin in the browser: it would also match Vite module URLs such as
+ * `/web/features/auth/api/get-me.ts` and answer them with the catch-all 404.
  */
 const origin = typeof document === 'undefined' ? '*' : '';
 export const apiBase = `${origin}/api`;

@@ -28,10 +28,11 @@ export const scenarioDescriptions: Record<ScenarioName, string> = {
   'flaky-network':
     'The stream drops every 3 task events; the client resumes from its last event id, missing nothing.',
   stall:
-    'The first stream goes silent after 4 s (no events, no heartbeats); the heartbeat watchdog must reconnect.',
+    'Heartbeats every 3 s; the first stream goes silent after 4 s until the client’s watchdog (2× heartbeat) reconnects.',
   'server-down':
     'The stream answers 503 and the per-task stream too; polling GET /api/tasks still shows progress.',
-  reset: 'The stream drops and returns 6 s later, past the 5-event replay window: reset + snapshot.',
+  reset:
+    'The first stream drops after 2 events and returns 6 s later, past the 5-event replay window: reset + snapshot.',
   burst: 'Three waves of 20 tasks, 0.5 s apart, steps 30× faster: hundreds of events a second.',
   'many-tasks': '24 tasks of every type running at once, at half speed.',
   'auth-expired':

@@ -20,6 +20,7 @@ import {
 } from '../protocol';
 import { mockBackend, runScenario, server } from './node';
 import {
+  pickScenario,
   type ScenarioName,
   scenarioDescriptions,
   scenarioFromUrl,
@@ -412,5 +413,20 @@ describe('mock scenarios', () => {
     }
     expect(scenarioFromUrl('?scenario=nope')).toBeNull();
     expect(scenarioFromUrl('')).toBeNull();
+  });
+
+  it('remembers a picked scenario for the tab and defaults to happy only in mocks mode', () => {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    };
+    expect(pickScenario({ search: '', mocksMode: false, storage })).toBeNull();
+    expect(pickScenario({ search: '', mocksMode: true, storage })).toBe('happy');
+    expect(pickScenario({ search: '?scenario=burst', mocksMode: false, storage })).toBe('burst');
+    expect(pickScenario({ search: '', mocksMode: false, storage })).toBe('burst');
+    expect(pickScenario({ search: '?scenario=off', mocksMode: false, storage })).toBeNull();
+    expect(pickScenario({ search: '', mocksMode: false, storage })).toBeNull();
   });
 });

@@ -24,13 +24,15 @@ describe.skipIf(!hasRedisServer)('several server processes on one Redis', () => 
       ServerProcess.start({ REDIS_URL: redis.url }),
       ServerProcess.start({ REDIS_URL: redis.url }),
     ]);
-  }, 30_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await redis?.stop();
   });
 
-  it('streams a task started on B to a client on A, and the client resumes on B when A is killed', async () => {
+  it('streams a task started on B to a client on A, and the client resumes on B when A is killed', {
+    timeout: 60_000,
+  }, async () => {
     const user = uniqueUser();
     const token = await tokens.sign(user);
     const stream = new ResumingStream({

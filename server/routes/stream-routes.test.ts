@@ -81,7 +81,7 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
     ]);
   });
   afterAll(async () => {
-    await Promise.all([server.close(), tight.close()]);
+    await Promise.all([server.close({ timeoutMs: 1000 }), tight.close({ timeoutMs: 1000 })]);
   });
 
   describe('Last-Event-ID', () => {

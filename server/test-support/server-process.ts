@@ -32,7 +32,7 @@ export class ServerProcess {
   }
 
   /** Starts a server on a free port and resolves once `/api/health` answers (within `readyMs`). */
-  static async start(env: Record<string, string>, readyMs = 20_000): Promise<ServerProcess> {
+  static async start(env: Record<string, string>, readyMs = 60_000): Promise<ServerProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
       cwd: repoRoot,

@@ -30,15 +30,16 @@ const unitLabels: Record<string, string> = { batch: 'Batch', step: 'Step', stage
 
 /**
  * "Step 3 of 10" (or "Batch 3 of 10"): counted in the type's unit, or, for types that count in
- * percent, in the registry's scripted steps done so far.
+ * percent, in the registry's scripted steps reached so far.
  */
-export function stepLabel(task: Task): string | null {
+export function stepLabel(task: Task): string {
   const def = getTaskType(task.type);
   const { current, total } = task.progress;
   const label = unitLabels[def.unit];
   if (label) return `${label} ${Math.min(Math.ceil(current), total)} of ${total}`;
-  const done = def.steps.filter((step) => step.current <= current).length;
-  return `Step ${Math.min(done + (done < def.steps.length && task.status === 'running' ? 1 : 0), def.steps.length)} of ${def.steps.length}`;
+  // Each report carries the message of the step it reached: count the steps reached so far.
+  const reached = def.steps.filter((step) => step.current <= current).length;
+  return `Step ${Math.max(1, reached)} of ${def.steps.length}`;
 }
 
 /** `communities_count` → "Communities count". */

@@ -245,9 +245,18 @@ describe('StreamClient', () => {
     vi.setSystemTime(Date.now() + 31_000);
     h.client.handleVisible();
     expect(es.closed).toBe(true);
-    expect(h.state()?.status).toBe('reconnecting');
-    h.client.handleVisible();
     expect(FakeEventSource.instances).toHaveLength(2);
+    expect(FakeEventSource.latest().closed).toBe(false);
+  });
+
+  it('leaves a fresh stream alone when the page becomes visible', async () => {
+    const h = await started();
+    FakeEventSource.latest().connect(15_000);
+    vi.setSystemTime(Date.now() + 5000);
+    h.client.handleVisible();
+    h.client.handleOnline();
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(h.state()?.status).toBe('live');
   });
 
   it('pauses while offline and reconnects at once when back online', async () => {

@@ -200,7 +200,7 @@ export class StreamClient {
   /** The browser is back online: try at once. */
   handleOnline(): void {
     if (this.phase === 'offline' || this.phase === 'waiting') this.connect();
-    else this.checkStale();
+    else this.reconnectIfStale();
   }
 
   /** The browser went offline: stop trying until `handleOnline`. */
@@ -217,7 +217,14 @@ export class StreamClient {
   /** The page became visible (or another tab asks): reconnect at once when down or stale. */
   handleVisible(): void {
     if (this.phase === 'waiting') this.connect();
-    else this.checkStale();
+    else this.reconnectIfStale();
+  }
+
+  /** A stream silent past twice the heartbeat is dead: count the failure, but retry now. */
+  private reconnectIfStale(): void {
+    if (!this.isStale()) return;
+    this.fail();
+    this.connect();
   }
 
   private async loadThenConnect(): Promise<void> {
@@ -474,9 +481,12 @@ export class StreamClient {
     this.markHealthy(now);
   }
 
+  private isStale(): boolean {
+    return this.phase === 'live' && this.now() - this.lastFrameAt > 2 * this.heartbeatMs;
+  }
+
   private checkStale(): void {
-    if (this.phase !== 'live') return;
-    if (this.now() - this.lastFrameAt > 2 * this.heartbeatMs) this.fail();
+    if (this.isStale()) this.fail();
   }
 
   private signOut(reason: 'expired' | 'signed-out'): void {

@@ -42,7 +42,7 @@ export function CommunitiesTable() {
         <p className="p-4 text-sm text-slate-500">No communities yet. Rebuild to detect them.</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[32rem] text-left text-sm">
+          <table className="w-full min-w-[18rem] text-left text-sm">
             <caption id="communities-caption" className="sr-only">
               Communities detected in your knowledge graph
             </caption>

@@ -32,7 +32,7 @@ describe('ProgressCard', () => {
   it('counts steps of the registry for types measured in percent', () => {
     const task = makeTask({ type: 'rebuild_communities', percent: 30, message: 'Detecting communities...' });
     renderWithProviders(<ProgressCard task={task} />);
-    expect(screen.getByText('Step 3 of 6 · 30%')).toBeInTheDocument();
+    expect(screen.getByText('Step 2 of 6 · 30%')).toBeInTheDocument();
   });
 
   it('shows the completion message and dismisses itself after a while', () => {
