@@ -55,23 +55,21 @@ interface Row {
   samples: number;
 }
 
-/** Installed in the page at the start of a window; read back at its end. */
-function installProbe(): void {
-  type Probe = { frames: number; start: number; longTasks: number[]; latencies: number[]; stop: () => void };
-  const w = window as unknown as { __probe?: Probe };
-  const probe: Probe = { frames: 0, start: performance.now(), longTasks: [], latencies: [], stop: () => {} };
-  const pattern = /sent@(\d+)/;
+/**
+ * Installed in the page at the start of a window; read back at its end. Plain JS text, because
+ * tsx's name-keeping helpers do not exist inside the page.
+ */
+const installProbe = `(() => {
+  const probe = { frames: 0, start: performance.now(), longTasks: [], latencies: [] };
+  const pattern = /sent@(\\d+)/;
   let raf = 0;
-  const frame = () => {
-    probe.frames++;
-    raf = requestAnimationFrame(frame);
-  };
+  const frame = () => { probe.frames++; raf = requestAnimationFrame(frame); };
   raf = requestAnimationFrame(frame);
   const longTasks = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
   });
   longTasks.observe({ type: 'longtask', buffered: false });
-  const see = (text: string | null, now: number) => {
+  const see = (text, now) => {
     const m = text ? pattern.exec(text) : null;
     if (m) probe.latencies.push(now - Number(m[1]));
   };
@@ -83,20 +81,12 @@ function installProbe(): void {
     }
   });
   mutations.observe(document.body, { subtree: true, childList: true, characterData: true });
-  probe.stop = () => {
-    cancelAnimationFrame(raf);
-    longTasks.disconnect();
-    mutations.disconnect();
-  };
-  w.__probe = probe;
-}
+  probe.stop = () => { cancelAnimationFrame(raf); longTasks.disconnect(); mutations.disconnect(); };
+  window.__probe = probe;
+})()`;
 
-function readProbe(): PageMetrics {
-  const probe = (
-    window as unknown as {
-      __probe: { frames: number; start: number; longTasks: number[]; latencies: number[]; stop: () => void };
-    }
-  ).__probe;
+const readProbe = `(() => {
+  const probe = window.__probe;
   probe.stop();
   return {
     frames: probe.frames,
@@ -104,7 +94,7 @@ function readProbe(): PageMetrics {
     longTasks: probe.longTasks,
     latencies: probe.latencies,
   };
-}
+})()`;
 
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return Number.NaN;
@@ -157,7 +147,7 @@ async function measure(
   await page.evaluate(installProbe);
   const sent = await drive(server, ids, rate, seconds * 1000);
   await page.waitForTimeout(300);
-  const metrics = await page.evaluate(readProbe);
+  const metrics = (await page.evaluate(readProbe)) as PageMetrics;
   await Promise.all(ids.map((id) => server.services.tracker.complete(id, {}, 'done')));
   const latencies = metrics.latencies.sort((a, b) => a - b);
   return {

@@ -42,7 +42,7 @@ function rawGet(port: number, path: string, headers: Record<string, string>): Pr
 }
 
 /** Resolves with everything the socket received once `text` appears in it (or rejects at the deadline). */
-function readUntil(socket: Socket, text: string, timeoutMs = 5000): Promise<string> {
+function readUntil(socket: Socket, text: string, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let got = '';
     const timer = setTimeout(
@@ -150,6 +150,7 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
   // so this runs on the mock only when there is no real redis-server.
   it.skipIf(backend === 'mock' && backends.includes('real'))(
     'cuts a client that stops reading, and server memory stays bounded',
+    { timeout: 60_000 },
     async () => {
       const user = uniqueUser();
       const tracker = server.services.tracker;
@@ -208,7 +209,9 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
     },
   );
 
-  it('returns to exactly 0 streams after 2,000 connect/disconnect cycles in batches of 50', async () => {
+  it('returns to exactly 0 streams after 2,000 connect/disconnect cycles in batches of 50', {
+    timeout: 60_000,
+  }, async () => {
     const random = seededRandom(42);
     const users = Array.from({ length: 5 }, () => uniqueUser('churn'));
     const tokens = await Promise.all(users.map((u) => server.tokenFor(u)));

@@ -53,8 +53,9 @@ export class StreamRegistry {
     this.streams.add(stream);
     this.totalOpened++;
     this.perUser.set(stream.userId, this.countFor(stream.userId) + 1);
-    stream.onClose((reason) => this.remove(stream, reason));
     if (!this.timer) this.startHeartbeat();
+    // Last: a stream whose client already left is removed at once (and may stop the heartbeat).
+    stream.onClose((reason) => this.remove(stream, reason));
   }
 
   private remove(stream: SseStream, reason: StreamEndReason): void {
