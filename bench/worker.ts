@@ -161,7 +161,8 @@ class Worker {
         }
         finishIfDone();
       };
-      const timer = setInterval(tick, 2);
+      // Wake often enough that at most ~1 event is due per wake-up (1–10 ms).
+      const timer = setInterval(tick, Math.max(1, Math.min(10, Math.floor(1000 / args.rate))));
       tick();
     });
 

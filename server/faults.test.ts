@@ -24,7 +24,7 @@ describe.skipIf(!hasRedisServer)('Redis faults (real Redis)', () => {
   const streams: ResumingStream[] = [];
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
+    redis = await RedisServerProcess.start({ persist: true });
   });
   afterAll(async () => {
     await redis.stop();

@@ -53,9 +53,14 @@ export async function startServer(
       services.streams.drain(DRAIN_SPREAD_MS);
       server.closeIdleConnections();
       await services.runner.stopAll();
-      const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      server.closeIdleConnections();
+      // Sockets that never sent a request are not "idle" to Node and would hold close() until the
+      // client's own idle timeout: in-flight requests get a short grace, then everything is closed.
+      const grace = setTimeout(() => server.closeAllConnections(), Math.min(timeoutMs, 1000));
+      const hard = setTimeout(() => server.closeAllConnections(), timeoutMs);
       await stopped;
-      clearTimeout(timer);
+      clearTimeout(grace);
+      clearTimeout(hard);
       redis.subscriber.disconnect();
       await redis.commands.quit().catch(() => undefined);
       log.info('taskstream server stopped');

@@ -39,9 +39,10 @@ export class RedisServerProcess {
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<RedisServerProcess> {
+  /** `persist` turns on the append-only file, for tests that restart Redis and expect its data back. */
+  static async start({ persist = false }: { persist?: boolean } = {}): Promise<RedisServerProcess> {
     const server = new RedisServerProcess(await freePort());
-    await server.launch();
+    await server.launch({ persist });
     return server;
   }
 
@@ -54,7 +55,7 @@ export class RedisServerProcess {
   }
 
   /** Starts redis-server; with `persist`, data is saved to and loaded from `dir` (for restarts that keep data). */
-  async launch({ persist = true }: { persist?: boolean } = {}): Promise<void> {
+  async launch({ persist = false }: { persist?: boolean } = {}): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always');
     if (!persist) args.push('--appendfilename', `empty-${Date.now()}.aof`);

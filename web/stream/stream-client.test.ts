@@ -174,7 +174,7 @@ describe('StreamClient', () => {
     FakeEventSource.latest().fail(false);
     await settle();
     expect(h.state()).toEqual({ status: 'signed-out' });
-    expect(h.signedOut).toEqual(['signed-out']);
+    expect(h.signedOut).toEqual(['expired']);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(FakeEventSource.instances).toHaveLength(1);
   });

@@ -65,7 +65,8 @@ export interface StreamClientOptions {
   onHeartbeat?: (at: number) => void;
   /** Any valid event id seen, so that another tab can resume from it. */
   onEventId?: (id: string) => void;
-  onSignedOut?: (reason: 'expired' | 'signed-out') => void;
+  /** The server no longer accepts the session (401 or `auth-expired`): sign in again to resume. */
+  onSignedOut?: (reason: 'expired') => void;
 }
 
 type Phase =
@@ -190,7 +191,7 @@ export class StreamClient {
   stop(): void {
     this.generation++;
     this.closeSource();
-    this.clearTimers();
+    this.clearReconnectTimer();
     this.stopPolling();
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
@@ -207,7 +208,7 @@ export class StreamClient {
   handleOffline(): void {
     if (this.phase === 'stopped' || this.phase === 'signed-out' || this.phase === 'idle') return;
     this.closeSource();
-    this.clearTimers();
+    this.clearReconnectTimer();
     this.stopPolling();
     this.phase = 'offline';
     this.downSince ??= this.now();
@@ -237,7 +238,7 @@ export class StreamClient {
         signal: timeoutSignal(this.settings.firstByteTimeoutMs),
       });
       if (generation !== this.generation) return;
-      if (res.status === 401) return this.signOut('signed-out');
+      if (res.status === 401) return this.signOut('expired');
       if (!res.ok) throw new Error(`task list answered ${res.status}`);
       const body = listTasksResponseSchema.parse(await res.json());
       if (generation !== this.generation) return;
@@ -365,7 +366,7 @@ export class StreamClient {
     try {
       const res = await this.fetchFn(this.settings.meUrl, jsonRequest);
       if (generation !== this.generation) return;
-      if (res.status === 401 && this.phase !== 'live') this.signOut('signed-out');
+      if (res.status === 401 && this.phase !== 'live') this.signOut('expired');
     } catch {
       // Network down: backoff goes on.
     }
@@ -432,7 +433,7 @@ export class StreamClient {
     try {
       const res = await this.fetchFn(`${this.settings.tasksUrl}?status=active`, jsonRequest);
       if (generation !== this.generation || !this.polling) return;
-      if (res.status === 401) return this.signOut('signed-out');
+      if (res.status === 401) return this.signOut('expired');
       if (!res.ok) return;
       const body = listTasksResponseSchema.parse(await res.json());
       if (generation !== this.generation || !this.polling) return;
@@ -489,10 +490,10 @@ export class StreamClient {
     if (this.isStale()) this.fail();
   }
 
-  private signOut(reason: 'expired' | 'signed-out'): void {
+  private signOut(reason: 'expired'): void {
     this.generation++;
     this.closeSource();
-    this.clearTimers();
+    this.clearReconnectTimer();
     this.stopPolling();
     this.phase = 'signed-out';
     this.emitState({ status: 'signed-out' });
@@ -530,9 +531,6 @@ export class StreamClient {
     this.reconnectTimer = null;
   }
 
-  private clearTimers(): void {
-    this.clearReconnectTimer();
-  }
 }
 
 function timeoutSignal(ms: number): AbortSignal | undefined {

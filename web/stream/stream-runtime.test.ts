@@ -110,18 +110,37 @@ describe('StreamRuntime', () => {
     expect(useConnectionStore.getState().connection.status).toBe('signed-out');
   });
 
-  it('resumes from the last id when the same user signs in again', async () => {
+  it('keeps the tasks and resumes from the last id when the same user signs in after expiry', async () => {
     setSignedIn({ id: 'alice', name: 'alice' });
     openTab({ locks: null, createChannel: null });
     await settle();
     const es = FakeEventSource.latest();
     es.connect();
-    es.send('started', { task: makeTask() }, '100.8');
+    const task = makeTask();
+    es.send('started', { task }, '100.8');
     es.send('auth-expired', {});
     await settle();
+    expect(useConnectionStore.getState().connection.status).toBe('signed-out');
     setSignedIn({ id: 'alice', name: 'alice' });
     await settle();
     expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=100.8');
+    expect(useTaskStore.getState().byId[task.id]).toEqual(task);
+  });
+
+  it('starts afresh from the task list when another user signs in', async () => {
+    setSignedIn({ id: 'alice', name: 'alice' });
+    openTab({ locks: null, createChannel: null });
+    await settle();
+    const es = FakeEventSource.latest();
+    es.connect();
+    const task = makeTask();
+    es.send('started', { task }, '100.8');
+    es.send('auth-expired', {});
+    await settle();
+    setSignedIn({ id: 'bob', name: 'bob' });
+    await settle();
+    expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=100.0');
+    expect(useTaskStore.getState().byId[task.id]).toBeUndefined();
   });
 
   it('reconnects at once when the window comes back online', async () => {

@@ -158,8 +158,13 @@ export class StreamRuntime {
         this.client.stop();
         this.rememberResume();
         this.streamingFor = null;
-        this.batcher.push({ kind: 'clear' });
         setConnectionState({ status: 'signed-out' });
+      }
+      if (session.reason !== 'expired') {
+        // Signed out on purpose: nothing of this user stays, and the next sign-in starts afresh.
+        this.resumeId = null;
+        this.resumeUserId = null;
+        this.batcher.push({ kind: 'clear' });
       }
       return;
     }
@@ -180,7 +185,8 @@ export class StreamRuntime {
     this.rememberResume();
     const sameUser = this.resumeUserId === user.id;
     const resumeFrom = sameUser ? this.resumeId : null;
-    // Another user's tasks must never show; the same user's stay while the stream catches up.
+    // Another user's tasks must never show; after an expired session the same user's tasks stay
+    // and the stream resumes from the last id, so nothing in between is missed.
     if (!sameUser) this.batcher.push({ kind: 'clear' });
     this.streamingFor = user.id;
     this.resumeUserId = user.id;
