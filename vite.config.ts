@@ -14,7 +14,8 @@ function embeddedServer(): Plugin {
     name: 'taskstream-embedded-server',
     apply: 'serve',
     async configureServer(server) {
-      if (process.env.TASKSTREAM_API_URL) return;
+      // `--mode mocks` (npm run dev:mocks) answers from MSW in the browser: no server at all.
+      if (process.env.TASKSTREAM_API_URL || server.config.mode === 'mocks') return;
       // Loaded through Vite's SSR loader (not bundled into this config): the server's own TS as is.
       const load = <T>(path: string) => server.ssrLoadModule(path) as Promise<T>;
       const [{ loadConfig }, { createRedisPair }, { createServices }, { createApp }, { createLogger }] =

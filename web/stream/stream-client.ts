@@ -530,7 +530,6 @@ export class StreamClient {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
   }
-
 }
 
 function timeoutSignal(ms: number): AbortSignal | undefined {
