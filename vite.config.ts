@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -50,10 +52,28 @@ function embeddedServer(): Plugin {
   };
 }
 
+/**
+ * MSW's service worker lives in `public/` for the dev server; a production build must not ship it
+ * (nothing of MSW does: the app imports it only dynamically behind `import.meta.env.DEV`).
+ */
+function dropMockServiceWorker(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'taskstream-drop-mock-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      await rm(resolve(outDir, 'mockServiceWorker.js'), { force: true });
+    },
+  };
+}
+
 const apiUrl = process.env.TASKSTREAM_API_URL;
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), embeddedServer()],
+  plugins: [react(), tailwindcss(), embeddedServer(), dropMockServiceWorker()],
   server: {
     proxy: apiUrl
       ? {

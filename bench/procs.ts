@@ -143,7 +143,7 @@ export interface TargetOptions {
   workerToken: string;
   heartbeatMs: number;
   logFile: string;
-  /** Directory for `node --cpu-prof` output (taskstream only), or null. */
+  /** Directory for `node --cpu-prof` output, or null. */
   cpuProfDir: string | null;
 }
 

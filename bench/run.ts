@@ -12,7 +12,7 @@
  *   npm run bench                     all cells, full scale (writes bench/results/latest.md)
  *   npm run bench -- --quick          every cell at 1/10 scale, shorter window (latest-quick.md)
  *   npm run bench -- --cell a         one cell (repeat or comma-separate for more)
- *   options: --no-http  --no-stall  --profile (taskstream under node --cpu-prof, top self time)
+ *   options: --no-http  --no-stall  --profile (servers under node --cpu-prof; top self time per phase)
  *            --window <s>  --concurrency <n> (connect requests in flight)
  *            --align / --no-align: start each window just after a heartbeat round, so that no
  *            heartbeat falls into either server's CPU window (default: on for full runs, off for --quick)
@@ -210,7 +210,7 @@ function cpuDelta(a: Record<string, number>, b: Record<string, number>): Record<
 async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promise<RunRow> {
   const kind: TargetKind = variant === 'baseline' ? 'baseline' : 'taskstream';
   await redis.client.flushall();
-  const profDir = opts.profile && kind === 'taskstream' ? path.join(resultsDir, '.tmp', 'prof') : null;
+  const profDir = opts.profile ? path.join(resultsDir, '.tmp', 'prof') : null;
   if (profDir) {
     rmSync(profDir, { recursive: true, force: true });
     mkdirSync(profDir, { recursive: true });

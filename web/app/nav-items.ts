@@ -28,9 +28,5 @@ export const navItems: readonly NavItem[] = [
     label: 'Operations',
     comingSoon: 'Connection counts and server health from /api/health.',
   },
-  {
-    path: '/demo',
-    label: 'Demo',
-    comingSoon: 'A gallery of every progress component in every state.',
-  },
+  { path: '/demo', label: 'Demo' },
 ];

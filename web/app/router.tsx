@@ -29,6 +29,11 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/communities" replace /> },
       { path: 'communities', element: <CommunitiesPage /> },
+      {
+        path: 'demo',
+        // The gallery is its own chunk: people who never open it never load it.
+        lazy: () => import('../demo/demo-page').then(({ DemoPage }) => ({ Component: DemoPage })),
+      },
       ...navItems
         .filter((item) => item.comingSoon)
         .map((item) => ({

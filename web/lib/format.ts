@@ -51,3 +51,13 @@ export function humanizeKey(key: string): string {
     .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+const acronyms = new Set(['ai', 'api', 'po', 'seo']);
+
+/** A stage's machine name as people read it: `ai_parsing` → "AI parsing", `shopify_sync` → "Shopify sync". */
+export function stageLabel(stage: string): string {
+  return humanizeKey(stage)
+    .split(' ')
+    .map((word) => (acronyms.has(word.toLowerCase()) ? word.toUpperCase() : word))
+    .join(' ');
+}
