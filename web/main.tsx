@@ -42,7 +42,9 @@ async function startDevMocks(): Promise<void> {
       setRunningScenario(scenario);
     }
   } finally {
-    void import('./dev/scenario-toolbar').then(({ mountScenarioToolbar }) => mountScenarioToolbar({ mocksMode }));
+    void import('./dev/scenario-toolbar').then(({ mountScenarioToolbar }) =>
+      mountScenarioToolbar({ mocksMode }),
+    );
   }
 }
 

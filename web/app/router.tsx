@@ -11,6 +11,14 @@ function RouteError() {
   return <ErrorScreen message={error instanceof Error ? error.message : 'This page could not be shown.'} />;
 }
 
+function PageLoading() {
+  return (
+    <div className="grid min-h-dvh place-items-center text-sm text-slate-500" role="status">
+      Loading…
+    </div>
+  );
+}
+
 function NotFound() {
   return (
     <div className="py-10 text-center">
@@ -26,6 +34,8 @@ export const routes: RouteObject[] = [
     path: '/',
     element: <AppLayout />,
     errorElement: <RouteError />,
+    // Shown while a lazy page (the gallery) loads on the first visit.
+    hydrateFallbackElement: <PageLoading />,
     children: [
       { index: true, element: <Navigate to="/communities" replace /> },
       { path: 'communities', element: <CommunitiesPage /> },

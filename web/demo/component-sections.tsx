@@ -3,6 +3,7 @@
  * from `demo-tasks.ts` (the registry's scripts); nothing here copies a registry text.
  */
 import { useState } from 'react';
+import { taskScript } from '../../mocks/scenario-script';
 import { getTaskType, type TaskStatus, taskStatuses } from '../../protocol';
 import { ActivityFeedRow, describeActivity } from '../components/ui/activity-feed-row';
 import { StatusBadge } from '../components/ui/badge';
@@ -14,7 +15,6 @@ import { taskColors } from '../components/ui/task-look';
 import { CommunitiesHeader } from '../features/communities/components/communities-header';
 import { RebuildTaskCard } from '../features/communities/components/rebuild-task-card';
 import { ProgressCard } from '../features/progress/components/progress-card';
-import { taskScript } from '../../mocks/scenario-script';
 import { useNow } from '../lib/use-now';
 import type { ConnectionState } from '../stores/connection-store';
 import { demoCreatedAt, demoTask, manyTasks, taskStates } from './demo-tasks';
@@ -31,7 +31,12 @@ export function ProgressBarSection() {
     { key: 'running-0', label: '0 %', percent: 0, bar: colors.bar },
     { key: 'running-37', label: '37 %', percent: 37, bar: colors.bar },
     { key: 'running-100', label: '100 %', percent: 100, bar: colors.bar },
-    { key: 'failed', label: `Failed at ${failed.progress.percent} %`, percent: failed.progress.percent, bar: 'bg-red-500' },
+    {
+      key: 'failed',
+      label: `Failed at ${failed.progress.percent} %`,
+      percent: failed.progress.percent,
+      bar: 'bg-red-500',
+    },
   ];
   return (
     <GallerySection
@@ -54,14 +59,14 @@ export function ProgressBarSection() {
 }
 
 export function ProgressCardSection() {
-  const type = 'reddit_leads';
+  const type = 'po_processing';
   return (
     <GallerySection
       id="progress-card"
       title="Progress card (toast)"
       description="One task in the global progress stack: step, message, ETA, cancel; the end result or the error."
     >
-      <StateGrid>
+      <StateGrid variant="cards">
         {taskStates.map((s) => (
           <StateCell key={s.key} label={s.label} stateKey={s.key}>
             <ProgressCard task={demoTask(type, s.state)} />
@@ -69,7 +74,7 @@ export function ProgressCardSection() {
         ))}
       </StateGrid>
       <h3 className="pt-2 text-sm font-semibold text-slate-700">Many tasks: one of every type at once</h3>
-      <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3" data-state="many">
+      <div className="grid gap-3 sm:grid-cols-2" data-state="many">
         {manyTasks().map((task) => (
           <ProgressCard key={task.id} task={task} />
         ))}
@@ -176,7 +181,11 @@ export function TaskCardSection() {
       <StateGrid variant="wide">
         {taskStates.map((s) => (
           <StateCell key={s.key} label={s.label} stateKey={s.key}>
-            <RebuildTaskCard task={demoTask('rebuild_communities', s.state)} onRetry={noop} retrying={false} />
+            <RebuildTaskCard
+              task={demoTask('rebuild_communities', s.state)}
+              onRetry={noop}
+              retrying={false}
+            />
           </StateCell>
         ))}
       </StateGrid>

@@ -3,8 +3,9 @@
  * (`taskScript`: the registry's steps, messages, data, results and fail messages) — never a copied
  * text. Times are fixed, so that the gallery looks the same on every visit.
  */
-import { getTaskType, percentOf, stagesOf, type Task, type TaskType, taskTypeNames } from '../../protocol';
+
 import { cancelledTask, failStepFor, taskScript } from '../../mocks/scenario-script';
+import { getTaskType, percentOf, stagesOf, type Task, type TaskType, taskTypeNames } from '../../protocol';
 
 /** When every gallery task was created: 09:41:00 UTC. */
 export const demoCreatedAt = Date.UTC(2025, 0, 6, 9, 41, 0);
@@ -41,7 +42,8 @@ function runningAt(type: TaskType, id: string, percent: number): Task {
 
 /** A task of `type` in `state`, as the stream would deliver it. */
 export function demoTask(type: TaskType, state: DemoState): Task {
-  const label = state.kind === 'running' || state.kind === 'cancelled' ? `${state.kind}-${state.percent}` : state.kind;
+  const label =
+    state.kind === 'running' || state.kind === 'cancelled' ? `${state.kind}-${state.percent}` : state.kind;
   const id = `demo-${type.replace(/_/g, '-')}-${label}`;
   switch (state.kind) {
     case 'pending': {
@@ -80,7 +82,10 @@ export const taskStates: readonly DemoStateEntry[] = [
   { key: 'cancelled', label: 'Cancelled', state: { kind: 'cancelled', percent: 37 } },
 ];
 
-/** One running task of every registry type, at staggered percents: the "many tasks" state. */
+/** One running task of every registry type, each at a different one of its scripted steps: "many tasks". */
 export function manyTasks(): Task[] {
-  return taskTypeNames.map((type, i) => demoTask(type, { kind: 'running', percent: 8 + ((i * 23) % 90) }));
+  return taskTypeNames.map((type, i) => {
+    const steps = scriptOf(type, `demo-many-${type.replace(/_/g, '-')}`).filter((e) => e.name === 'progress');
+    return steps[(i * 3) % Math.max(1, steps.length - 1)]!.task;
+  });
 }

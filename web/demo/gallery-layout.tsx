@@ -12,7 +12,7 @@ export interface GallerySectionProps {
 export function GallerySection({ id, title, description, children }: GallerySectionProps) {
   const headingId = `${id}-heading`;
   return (
-    <section id={id} aria-labelledby={headingId} className="scroll-mt-20 space-y-3">
+    <section id={id} aria-labelledby={headingId} className="scroll-mt-32 space-y-3 md:scroll-mt-20">
       <div>
         <h2 id={headingId} className="text-lg font-semibold text-slate-900">
           {title}
@@ -26,13 +26,17 @@ export function GallerySection({ id, title, description, children }: GallerySect
 
 export interface StateGridProps {
   children: ReactNode;
-  /** `compact` for small things (badges, bars), `wide` for cards that need the room. */
-  variant?: 'compact' | 'wide';
+  /** `compact` for small things (badges, bars), `cards` for toast-sized cards, `wide` for page-wide cards. */
+  variant?: 'compact' | 'cards' | 'wide';
 }
 
 /** States side by side: one column on phones, more as the screen grows. */
 export function StateGrid({ children, variant = 'compact' }: StateGridProps) {
-  const columns = variant === 'wide' ? 'xl:grid-cols-2' : 'sm:grid-cols-2 xl:grid-cols-3';
+  const columns = {
+    compact: 'sm:grid-cols-2 xl:grid-cols-3',
+    cards: 'sm:grid-cols-2',
+    wide: 'xl:grid-cols-2',
+  }[variant];
   return <div className={`grid gap-3 ${columns}`}>{children}</div>;
 }
 

@@ -1,6 +1,7 @@
 import { Info, Play, Plus } from 'lucide-react';
 import { AnimatePresence } from 'motion/react';
 import { useEffect, useId, useState } from 'react';
+import { type ScenarioName, scenarioDescriptions, scenarioNames } from '../../mocks/scenario-catalog';
 import {
   getTaskType,
   isTerminal,
@@ -10,7 +11,6 @@ import {
   taskEventNameFor,
   taskTypeNames,
 } from '../../protocol';
-import { type ScenarioName, scenarioDescriptions, scenarioNames } from '../../mocks/scenario-catalog';
 import { ActivityFeedRow, describeActivity } from '../components/ui/activity-feed-row';
 import { StatusBadge } from '../components/ui/badge';
 import { Button } from '../components/ui/button';
@@ -246,8 +246,8 @@ export function ScenarioPlayer({
             <span>
               Scenarios are dev-only: a production build ships nothing of the mocks. Run{' '}
               <code className="rounded bg-white px-1">npm run dev:mocks</code> (or{' '}
-              <code className="rounded bg-white px-1">npm run dev</code> and the scenario toolbar) to play them
-              here. Below: this page's live tasks.
+              <code className="rounded bg-white px-1">npm run dev</code> and the scenario toolbar) to play
+              them here. Below: this page's live tasks.
             </span>
           </p>
         )}

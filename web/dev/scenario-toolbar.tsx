@@ -28,7 +28,8 @@ export function ScenarioToolbar({
 }: ScenarioToolbarProps) {
   const running = useRunningScenario();
   const [chosen, setChosen] = useState<ScenarioName | null | undefined>(undefined);
-  const [open, setOpen] = useState(true);
+  // Folded on phones, where it would cover the progress stack; one tap opens it.
+  const [open, setOpen] = useState(() => window.matchMedia?.('(min-width: 640px)').matches ?? true);
   const selectId = useId();
   const describedId = useId();
   const current = chosen === undefined ? running : chosen;
@@ -80,7 +81,8 @@ export function ScenarioToolbar({
         ))}
       </select>
       <span id={describedId} className="sr-only">
-        {current ? scenarioDescriptions[current] : 'Requests go to the real API.'} Changing it reloads the page.
+        {current ? scenarioDescriptions[current] : 'Requests go to the real API.'} Changing it reloads the
+        page.
       </span>
       <button
         type="button"

@@ -19,20 +19,22 @@ const labels: Record<TaskEventName, string> = {
   cancelled: 'Cancelled',
 };
 
-/** What a feed row says for a task event: the task's own message, its error, or the registry's text. */
+/**
+ * What a feed row says for a task event (without the task's title, which the row shows apart): the
+ * task's own message, its error, or the registry's completion text.
+ */
 export function describeActivity(kind: TaskEventName, task: Task): string {
-  const def = getTaskType(task.type);
   switch (kind) {
     case 'started':
-      return task.message ?? `${def.title} started`;
+      return task.message ?? 'Started';
     case 'progress':
-      return task.message ?? `${def.title}: ${task.progress.percent}%`;
+      return task.message ?? `${task.progress.percent}%`;
     case 'completed':
-      return task.message ?? def.completedMessage;
+      return task.message ?? getTaskType(task.type).completedMessage;
     case 'failed':
-      return task.error ?? `${def.title} failed`;
+      return task.error ?? 'Failed';
     case 'cancelled':
-      return `${def.title} was cancelled`;
+      return 'Cancelled';
   }
 }
 

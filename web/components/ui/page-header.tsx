@@ -14,7 +14,14 @@ export interface PageHeaderProps {
 }
 
 /** A page's `<h1>`, one line of what the page is for, and its main actions. */
-export function PageHeader({ title, icon, description, actions, children, as: Heading = 'h1' }: PageHeaderProps) {
+export function PageHeader({
+  title,
+  icon,
+  description,
+  actions,
+  children,
+  as: Heading = 'h1',
+}: PageHeaderProps) {
   return (
     <header className="space-y-3">
       <div className="flex flex-wrap items-end justify-between gap-3">

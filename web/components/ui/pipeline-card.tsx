@@ -70,7 +70,9 @@ function StageIcon({ state }: { state: PipelineStageState }) {
     case 'waiting':
       return <Circle className={className} aria-hidden="true" />;
     case 'active':
-      return <Loader2 className={`${className} animate-spin motion-reduce:animate-none`} aria-hidden="true" />;
+      return (
+        <Loader2 className={`${className} animate-spin motion-reduce:animate-none`} aria-hidden="true" />
+      );
     case 'done':
       return <CheckCircle2 className={className} aria-hidden="true" />;
     case 'failed':
@@ -100,7 +102,7 @@ export function PipelineCard({ task }: PipelineCardProps) {
         <span className="ml-auto text-xs text-slate-500 tabular-nums">{task.progress.percent}% overall</span>
       </div>
       <ol aria-label={`${def.title} stages`} className="mt-3 grid gap-2 sm:auto-cols-fr sm:grid-flow-col">
-        {stages.map((s, index) => {
+        {stages.map((s) => {
           const style = stateStyles[s.state];
           return (
             <li
@@ -109,12 +111,9 @@ export function PipelineCard({ task }: PipelineCardProps) {
               data-state={s.state}
               className={`min-w-0 space-y-1.5 rounded-lg border p-2.5 ${style.box}`}
             >
-              <div className={`flex items-center gap-1.5 text-xs font-medium ${style.text}`}>
+              <div className={`flex items-center gap-1.5 text-xs font-semibold ${style.text}`}>
                 <StageIcon state={s.state} />
-                <span className="truncate">
-                  {index + 1}. {s.label}
-                </span>
-                <span className="ml-auto shrink-0 tabular-nums">{stateLabels[s.state]}</span>
+                <span className="min-w-0 break-words">{s.label}</span>
               </div>
               <ProgressBar
                 percent={s.percent}
@@ -123,6 +122,10 @@ export function PipelineCard({ task }: PipelineCardProps) {
                 barClassName={style.bar}
                 valueText={`${s.percent}%, ${stateLabels[s.state]}`}
               />
+              <div className={`flex justify-between gap-1 text-[11px] ${style.text}`}>
+                <span>{stateLabels[s.state]}</span>
+                <span className="tabular-nums">{s.percent}%</span>
+              </div>
               {s.message && (
                 <p
                   className={`text-xs ${s.state === 'failed' ? 'text-red-700' : 'text-slate-600'}`}

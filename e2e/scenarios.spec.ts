@@ -1,0 +1,180 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { getTaskType, type TaskType } from '../protocol';
+import { loadConfig } from '../server/config';
+import { startServer } from '../server/start-server';
+
+/**
+ * The mock scenarios in Chromium: `npm run dev:mocks` (Vite in `mocks` mode, MSW in a service
+ * worker, no server at all), each scenario opened as a designer would, at `/?scenario=NAME`, at its
+ * real speed. Then the demo gallery, in the dev server and in the production build.
+ */
+let vite: ViteDevServer;
+let url: string;
+
+test.beforeAll(async ({ browser }) => {
+  vite = await createServer({
+    configFile: 'vite.config.ts',
+    mode: 'mocks',
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  await vite.listen();
+  const local = vite.resolvedUrls?.local[0];
+  if (!local) throw new Error('vite did not report a URL');
+  url = local.replace(/\/$/, '');
+  // Warm-up: Vite transforms (and may optimize dependencies) on the first visit.
+  const page = await browser.newPage();
+  await page.goto(`${url}/?scenario=happy`);
+  await expect(page.getByRole('heading', { name: 'Communities', level: 1 })).toBeVisible({ timeout: 30_000 });
+  await page.close();
+});
+
+test.afterAll(async () => {
+  await vite?.close();
+});
+
+/** Opens the app on a scenario; signs in when the scenario starts signed out. */
+async function openScenario(page: Page, scenario: string, path = '/'): Promise<void> {
+  await page.goto(`${url}${path}?scenario=${scenario}`);
+  const signIn = page.getByRole('heading', { name: 'Sign in to taskstream' });
+  const anyPage = page.getByRole('heading', { level: 1 });
+  await expect(anyPage).toBeVisible();
+  if (await signIn.isVisible()) await page.getByRole('button', { name: 'Sign in as alice' }).click();
+  await expect(page.getByTestId('scenario-toolbar').getByRole('combobox')).toHaveValue(scenario);
+}
+
+function stackCard(page: Page, type: TaskType) {
+  const title = getTaskType(type).title;
+  return page
+    .getByRole('region', { name: 'Background tasks' })
+    .getByRole('article', { name: new RegExp(`^${title}:`) });
+}
+
+const indicator = (page: Page) => page.locator('[data-connection]');
+
+function failMessageIn(type: TaskType, stage: string): string {
+  const message = getTaskType(type).steps.find((s) => s.stage === stage)?.failMessage;
+  if (!message) throw new Error(`${type} has no fail message in ${stage}`);
+  return message;
+}
+
+test('happy: live, the bars move and the purchase order ends "Completed!"', async ({ page }) => {
+  await openScenario(page, 'happy');
+  await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+  const po = getTaskType('po_processing');
+  const card = stackCard(page, 'po_processing');
+  await expect(card.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]\d?$/);
+  await expect(card).toContainText(po.completedMessage, { timeout: 20_000 });
+  // The rebuild the scenario started moves on the Communities page meanwhile.
+  await expect(page.getByRole('progressbar', { name: 'Rebuild progress' })).toHaveAttribute(
+    'aria-valuenow',
+    /^[1-9]\d?$/,
+  );
+});
+
+test('failure: the purchase order fails in database_save with the registry message', async ({ page }) => {
+  await openScenario(page, 'failure');
+  const card = stackCard(page, 'po_processing');
+  await expect(card).toHaveAttribute('data-status', 'failed', { timeout: 15_000 });
+  await expect(card).toContainText(failMessageIn('po_processing', 'database_save'));
+});
+
+test('flaky-network: the stream drops and resumes, and the order still completes', async ({ page }) => {
+  const streams: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/events') streams.push(request.url());
+  });
+  await openScenario(page, 'flaky-network');
+  await expect(stackCard(page, 'po_processing')).toContainText(
+    getTaskType('po_processing').completedMessage,
+    {
+      timeout: 25_000,
+    },
+  );
+  expect(streams.length, streams.join('\n')).toBeGreaterThanOrEqual(3);
+  await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+});
+
+test('server-down: the indicator says updates are paused and polling still shows progress', async ({
+  page,
+}) => {
+  await openScenario(page, 'server-down');
+  await expect(indicator(page)).toHaveAttribute('data-connection', 'polling', { timeout: 15_000 });
+  await expect(indicator(page)).toContainText('Live updates paused');
+  await expect(stackCard(page, 'po_processing').getByRole('progressbar')).toHaveAttribute(
+    'aria-valuenow',
+    /^[1-9]\d?$/,
+    { timeout: 15_000 },
+  );
+});
+
+test('burst: sixty tasks in two seconds all land, and the stream stays live', async ({ page }) => {
+  await openScenario(page, 'burst');
+  const stack = page.getByRole('region', { name: 'Background tasks' });
+  const more = stack.getByRole('button', { name: /\d+ more tasks/ });
+  await expect(more).toBeVisible({ timeout: 10_000 });
+  await more.click();
+  await expect
+    .poll(() => stack.locator('article[data-status="completed"]').count(), { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(30);
+  await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+});
+
+const galleryHeadings = [
+  'Progress bar',
+  'Progress card (toast)',
+  'Connection indicator',
+  'Status badge',
+  'Activity feed row',
+  'Task card',
+  'Pipeline card',
+  'Page headers',
+  'Scenario player',
+];
+
+test('the gallery shows every section, and its player switches scenario live', async ({ page }) => {
+  await openScenario(page, 'happy', '/demo');
+  await expect(page.getByRole('heading', { level: 1, name: 'Demo gallery' })).toBeVisible();
+  for (const name of galleryHeadings) {
+    await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Gallery' }).getByRole('link', { name })).toBeVisible();
+  }
+  await expect(
+    page.getByRole('figure', { name: 'Running, 37 %' }).first().getByRole('progressbar').first(),
+  ).toHaveAttribute('aria-valuenow', '37');
+
+  const player = page.getByRole('region', { name: 'Scenario player' });
+  await player.getByRole('combobox', { name: 'Scenario' }).selectOption('failure');
+  await player.getByRole('button', { name: 'Play failure' }).click();
+  await expect(player.getByTestId('scenario-status')).toContainText('Playing failure');
+  await expect(page.getByTestId('scenario-toolbar').getByRole('combobox')).toHaveValue('failure');
+  await expect(player.getByRole('list', { name: 'Live activity' })).toContainText(
+    failMessageIn('po_processing', 'database_save'),
+    { timeout: 15_000 },
+  );
+});
+
+test('the production build ships no mocks, and its gallery says scenarios are dev-only', async ({ page }) => {
+  expect(existsSync('dist/index.html'), 'run `vite build` first (npm run test:e2e does)').toBe(true);
+  expect(existsSync('dist/mockServiceWorker.js')).toBe(false);
+  for (const file of readdirSync('dist/assets').filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join('dist/assets', file), 'utf8');
+    expect(code, file).not.toMatch(/setupWorker|mockServiceWorker|MockBackend|msw\/browser/);
+  }
+  const server = await startServer(
+    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789' }),
+  );
+  try {
+    await page.goto(`${server.url}/sign-in?next=/demo`);
+    await page.getByRole('button', { name: 'Sign in as alice' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Demo gallery' })).toBeVisible();
+    await expect(page.getByRole('note')).toContainText('Scenarios are dev-only');
+    await expect(page.getByTestId('scenario-toolbar')).toHaveCount(0);
+    await expect(page.getByRole('heading', { level: 2, name: 'Pipeline card' })).toBeVisible();
+  } finally {
+    await server.close({ timeoutMs: 1000 });
+  }
+});
