@@ -440,8 +440,8 @@ const variantLabel: Record<Variant, string> = {
 
 function table(rows: RunRow[]): string {
   const head =
-    '| cell | server | connected | connect s | p50 ms | p99 ms | max ms | deliveries/s | lost | dup | CPU µs/delivery | RSS KB/idle stream | worker events/s |\n' +
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| cell | server | connected | connect s | p50 ms | p99 ms | max ms | deliveries/s | lost | dup | dropped streams | CPU µs/delivery | RSS KB/idle stream | worker events/s |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) =>
     [
       r.cell.name,
@@ -454,6 +454,7 @@ function table(rows: RunRow[]): string {
       fmt(r.deliveriesPerS),
       fmt(r.finish.lost),
       fmt(r.finish.duplicated),
+      fmt(r.finish.closedStreams),
       r.cpuUsPerDelivery.toFixed(1),
       r.rssPerIdleStreamKB.toFixed(1),
       `${fmt(r.worker.achievedRate)}${r.worker.errors ? ` (${r.worker.errors} err)` : ''}`,
@@ -635,7 +636,9 @@ async function main(): Promise<void> {
     '',
     'Latency = receive time − task.updatedAt (set by the worker just before its Redis write). CPU = server utime+stime over the window ÷ deliveries. ' +
       'RSS per idle stream = (RSS with N idle streams − RSS before) ÷ N. Lost/duplicated: every stream must see each seq of its user in (head at start, head at end] exactly once. ' +
-      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion.',
+      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion. ' +
+      'Dropped streams: closed by the server during the window (taskstream drops a stream whose unsent buffer passes 1 MiB; a real client would reconnect and replay, this load client does not, so their events count as lost). ' +
+      'Heartbeats: each window starts right after a heartbeat round (full runs), so none should fall into it; the Details table counts any that did.',
     '',
     table(rows),
     '',
