@@ -6,8 +6,8 @@
  */
 import {
   type CommunitiesResponse,
-  type Community,
   type CreateTaskBody,
+  demoCommunities,
   type EventPosition,
   formatEventId,
   getTaskType,
@@ -642,7 +642,7 @@ export class MockBackend {
     );
     const latest = rebuilds[0];
     return {
-      communities: demoCommunities(rebuilds.length),
+      communities: demoCommunities(userId, rebuilds.length),
       generation: rebuilds.length,
       rebuiltAt: latest ? (latest.finishedAt ?? latest.updatedAt) : null,
     };
@@ -658,36 +658,4 @@ export class MockBackend {
 function resolveStage(type: TaskType, stage: string): string {
   const index = failStepFor(type, stage);
   return index === null ? stage : getTaskType(type).steps[index]!.stage;
-}
-
-const demoTopics = [
-  'Payments & Billing',
-  'Onboarding',
-  'Search Relevance',
-  'Mobile App',
-  'Data Pipelines',
-  'Customer Support',
-  'Pricing Feedback',
-  'Integrations',
-  'Security & Compliance',
-  'Performance',
-  'Reporting',
-  'Partner Network',
-];
-
-/** Deterministic demo communities: 8 before any rebuild, the registry's `communities_count` after. */
-function demoCommunities(generation: number): Community[] {
-  const count =
-    generation === 0 ? 8 : Number(getTaskType('rebuild_communities').result.communities_count ?? 12);
-  return Array.from({ length: count }, (_, i) => {
-    const name = demoTopics[(generation * 5 + i) % demoTopics.length]!;
-    const members = 12 + ((generation * 37 + i * 53) % 140);
-    return {
-      id: `c${generation}-${i + 1}`,
-      name,
-      summary: `${members} entities discussing ${name.toLowerCase()}`,
-      members,
-      edges: members + ((i * 29 + generation * 11) % 90),
-    };
-  });
 }

@@ -1,4 +1,5 @@
 export * from './apply-event';
+export * from './demo-communities';
 export * from './event-id';
 export * from './events';
 export * from './requests';
