@@ -27,15 +27,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 let sharedRedis: Promise<RedisServerProcess> | null = null;
 /** One real redis-server per test file, shared by its tests (isolated by unique user ids), stopped after. */
 export function sharedRedisServer(): Promise<RedisServerProcess> {
-  if (!sharedRedis) {
-    sharedRedis = RedisServerProcess.start();
-    afterAll(async () => {
-      await (await sharedRedis)?.stop();
-      sharedRedis = null;
-    });
-  }
+  sharedRedis ??= RedisServerProcess.start();
   return sharedRedis;
 }
+
+// Registered while the test file is collected (hooks added from inside a running hook are ignored),
+// so the file's redis-server is stopped by PID when the file is done.
+afterAll(async () => {
+  const started = sharedRedis;
+  sharedRedis = null;
+  await (await started)?.stop();
+});
 
 export interface TestServer extends RunningServer {
   backend: Backend;

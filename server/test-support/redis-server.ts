@@ -59,7 +59,13 @@ export class RedisServerProcess {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always');
     if (!persist) args.push('--appendfilename', `empty-${Date.now()}.aof`);
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.child = child;
+    // A test worker that ends without its afterAll (a crash, a timeout, a hook registered too late)
+    // must not leave redis-servers behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const probe = new Redis(this.url, {
