@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { loadConfig } from '../server/config';
 import { createRedisPair } from '../server/redis';
 import { type RunningServer, startServer } from '../server/start-server';
@@ -180,19 +181,7 @@ async function main(): Promise<void> {
     ...(redis ? { REDIS_URL: redis.url } : {}),
   });
   const server = await startServer(config, redis ? {} : { redis: createRedisPair(undefined) });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const rows: Row[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -16,6 +16,10 @@ export class AppError extends Error {
 
 export const notFound = (what = 'task') => new AppError('not-found', `${what} not found`, 404);
 
+/** Redis cannot be reached: a 503 the client retries, never a 500. */
+export const redisUnavailable = () =>
+  new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, { 'Retry-After': '2' });
+
 /** Turns a zod failure into a 400 that names the first bad field. */
 export function validationError(err: ZodError, code = 'invalid-request'): AppError {
   const first = err.issues[0];
@@ -35,9 +39,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     else if (isBodyParserError(err)) appError = bodyParserError(err);
     else if (isRedisUnavailable(err)) {
       log.warn({ err: err.message }, 'redis unavailable');
-      appError = new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
-        'Retry-After': '2',
-      });
+      appError = redisUnavailable();
     } else {
       log.error({ err }, 'unhandled error');
       appError = new AppError('internal', 'internal server error', 500);

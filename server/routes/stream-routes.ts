@@ -1,19 +1,13 @@
 import { type Request, type Response, Router } from 'express';
-import {
-  type EventPosition,
-  isTaskEventName,
-  isTerminal,
-  parseEventId,
-  type Task,
-  taskIdSchema,
-} from '../../protocol';
+import { type EventPosition, isTaskEventName, isTerminal, parseEventId, type Task } from '../../protocol';
 import { identityOf, requireStreamUser } from '../auth/authenticate';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, redisUnavailable } from '../errors';
 import type { AppServices } from '../services';
 import { frameEvent, frameJson } from '../sse/framer';
 import { SseStream } from '../sse/sse-stream';
 import { logCovers, type SubscriptionHandler } from '../tasks/event-bus';
 import { eventData, type LoggedEvent } from '../tasks/task-store';
+import { taskIdOf } from './task-routes';
 
 /** The framed message of a logged event, built once for all streams. */
 function frameOf(ev: LoggedEvent): string {
@@ -87,9 +81,7 @@ export function streamRoutes(s: AppServices): Router {
     const status = s.redis.commands.status;
     if (status === undefined || status === 'ready') return;
     s.metrics.redisErrors.inc();
-    throw new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
-      'Retry-After': '2',
-    });
+    throw redisUnavailable();
   }
 
   router.get('/api/events', auth, async (req, res) => {
@@ -117,9 +109,7 @@ export function streamRoutes(s: AppServices): Router {
 
   router.get('/api/tasks/:id/events', auth, async (req, res) => {
     const { userId } = identityOf(req);
-    const id = taskIdSchema.safeParse(req.params.id);
-    if (!id.success) throw new AppError('malformed-id', 'malformed task id', 400);
-    const taskId = id.data;
+    const taskId = taskIdOf(req);
     const raw = lastEventIdOf(req);
     const from = parseEventId(raw);
 
@@ -127,9 +117,7 @@ export function streamRoutes(s: AppServices): Router {
     try {
       snapshotAt = await s.store.taskAt(userId, taskId);
     } catch {
-      throw new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
-        'Retry-After': '2',
-      });
+      throw redisUnavailable();
     }
     const task = snapshotAt.task;
     if (!task) throw notFound();
