@@ -1,5 +1,5 @@
 /**
- * The happy path: MSW handlers that speak the contract of ../shared/DESIGN.md exactly — the same
+ * The happy path: MSW handlers that speak the contract of docs/contract.md exactly — the same
  * routes, status codes, error bodies, event names, ids, cursor, heartbeat, reset and the `204` at
  * the end of a per-task stream — over one shared `MockBackend`. Scenarios never fork this file:
  * they configure the backend and prepend overrides with `server.use()`/`worker.use()`.

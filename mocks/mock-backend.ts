@@ -1,6 +1,6 @@
 /**
  * The mocks' in-memory server: sessions, tasks, each user's bounded event log, open streams and
- * the heartbeat — the same behaviour the contract gives the real server (../shared/DESIGN.md),
+ * the heartbeat — the same behaviour the contract gives the real server (docs/contract.md),
  * with scenario knobs (`MockConfig`) to make it slow, flaky, stalled, forgetful or expiring.
  * One instance is shared by every handler and reset between scenarios and tests.
  */
