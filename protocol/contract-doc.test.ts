@@ -21,8 +21,13 @@ function sourceFiles(dir: string): string[] {
     .filter((file) => !file.includes(`${path.sep}test-support${path.sep}`));
 }
 
-/** The server's production source, wherever a route or an error may move to. */
-const serverSource = sourceFiles('server').map((file) => readFileSync(file, 'utf8'));
+/**
+ * The production source of the server and of the shared rules in protocol/, so that a route or
+ * an error that moves between the two is still found.
+ */
+const serverSource = [...sourceFiles('server'), ...sourceFiles('protocol')].map((file) =>
+  readFileSync(file, 'utf8'),
+);
 
 function matchesIn(sources: string[], pattern: RegExp): string[] {
   return [
