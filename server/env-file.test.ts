@@ -1,7 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
 import { loadEnvFileIfPresent } from './env-file';
 
 const names = ['TASKSTREAM_TEST_FROM_FILE', 'TASKSTREAM_TEST_ALREADY_SET'] as const;
@@ -35,5 +38,14 @@ describe('loadEnvFileIfPresent', () => {
 
   it('throws when the path cannot be read as a file', () => {
     expect(() => loadEnvFileIfPresent(dir)).toThrow();
+  });
+});
+
+describe('.env.example', () => {
+  it('is a valid configuration when copied to .env as it is', async () => {
+    const example = fileURLToPath(new URL('../.env.example', import.meta.url));
+    const env = parseEnv(await readFile(example, 'utf8'));
+    expect(env.PORT).toBe('3000');
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });
