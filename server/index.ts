@@ -9,6 +9,8 @@ const runsAsBuilt = typeof TASKSTREAM_BUNDLE !== 'undefined' && TASKSTREAM_BUNDL
 /** `npm start` / `npm run server`: read `.env` and the environment, listen, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   loadEnvFileIfPresent();
+  // Express and its error pages keep stack traces out of responses only in production.
+  if (runsAsBuilt) process.env.NODE_ENV ??= 'production';
   let config: Config;
   try {
     config = loadConfig();
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (runsAsBuilt || process.env.NODE_ENV === 'production') {
+  if (process.env.NODE_ENV === 'production') {
     // Straight to stderr rather than the logger: LOG_LEVEL=error or silent must not hide these.
     for (const warning of productionWarnings(config)) process.stderr.write(`WARNING: ${warning}\n`);
   }
