@@ -26,7 +26,9 @@ export function defaultStaticDir(): string {
  * compressed per request and `/api/events` is never near a compressor. Source maps are kept on
  * disk for error tracking but never served.
  */
-export function serveBuiltSpa(app: Express, dir: string): void {
+export function serveBuiltSpa(app: Express, staticDir: string): void {
+  // Absolute, as the paths serve-static hands to setHeaders are (STATIC_DIR may be relative).
+  const dir = path.resolve(staticDir);
   const index = path.join(dir, 'index.html');
   if (!existsSync(index)) return;
   const files = expressStaticGzip(dir, {
