@@ -57,11 +57,11 @@ module.exports = {
     wall(
       'e2e-through-the-front-door',
       'Browser tests drive the app through Chromium. From the server they may only start it ' +
-        '(start-server, config, redis: what server/index.ts uses); never web/ or mocks/ internals.',
+        '(start-server, config, redis: what server/index.ts uses) and use its test-support helpers; never web/ or mocks/ internals.',
       { path: '^e2e/' },
       {
         path: '^(web|mocks|server)/',
-        pathNot: '^server/(start-server|config|redis)\\.ts$',
+        pathNot: ['^server/(start-server|config|redis)\\.ts$', '^server/test-support/'],
       },
     ),
     wall(

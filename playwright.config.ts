@@ -3,7 +3,8 @@ import { chromiumLaunchOptions } from './e2e/chromium';
 
 /**
  * e2e against the real server (started by each spec on port 0) in Debian's Chromium.
- * `npm run test:e2e` builds the SPA first; no browser is downloaded.
+ * `npm run test:e2e` runs `npm run build` first (the SPA and the server bundle); no browser is
+ * downloaded.
  */
 export default defineConfig({
   testDir: 'e2e',

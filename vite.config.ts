@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -20,20 +22,14 @@ function embeddedServer(): Plugin {
       if (process.env.TASKSTREAM_API_URL || server.config.mode === 'mocks') return;
       // Loaded through Vite's SSR loader (not bundled into this config): the server's own TS as is.
       const load = <T>(path: string) => server.ssrLoadModule(path) as Promise<T>;
-      const [{ loadConfig }, { createRedisPair }, { createServices }, { createApp }, { createLogger }] =
-        await Promise.all([
-          load<typeof import('./server/config')>('/server/config.ts'),
-          load<typeof import('./server/redis')>('/server/redis.ts'),
-          load<typeof import('./server/services')>('/server/services.ts'),
-          load<typeof import('./server/app')>('/server/app.ts'),
-          load<typeof import('./server/logger')>('/server/logger.ts'),
-        ]);
-      const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, STATIC_DIR: '/nonexistent' });
-      const log = createLogger(config.LOG_LEVEL);
-      const redis = createRedisPair(config.REDIS_URL);
-      const services = createServices(config, redis, log);
-      await services.bus.start();
-      const app = createApp(services);
+      const [{ loadConfig }, { createServer }] = await Promise.all([
+        load<typeof import('./server/config')>('/server/config.ts'),
+        load<typeof import('./server/start-server')>('/server/start-server.ts'),
+      ]);
+      const taskstream = await createServer(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), {
+        serveSpa: false,
+      });
+      const { app } = taskstream;
       server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
         const url = req.url ?? '';
         if (url.startsWith('/api/') || url === '/api' || url.startsWith('/metrics')) {
@@ -42,12 +38,7 @@ function embeddedServer(): Plugin {
         }
         next();
       });
-      server.httpServer?.once('close', () => {
-        services.streams.drain(0);
-        void services.runner.stopAll();
-        redis.subscriber.disconnect();
-        redis.commands.disconnect();
-      });
+      server.httpServer?.once('close', () => void taskstream.close());
     },
   };
 }
@@ -70,10 +61,48 @@ function dropMockServiceWorker(): Plugin {
   };
 }
 
+const compressible = /\.(?:js|mjs|css|html|svg|json|txt|webmanifest)$/;
+const toBrotli = promisify(brotliCompress);
+const toGzip = promisify(gzip);
+
+/**
+ * Writes `.br` and `.gz` beside every text file of the bundle, at maximum quality, once per build:
+ * the server sends them as they are (server/static.ts), so no request pays for compression and
+ * `/api/events` never passes through a compressor. node:zlib does it in a few lines, so no plugin
+ * dependency. A copy that would not be smaller is not written.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'taskstream-precompress',
+    apply: 'build',
+    async writeBundle({ dir }, bundle) {
+      if (!dir) return;
+      const files = Object.keys(bundle).filter((name) => compressible.test(name));
+      await Promise.all(
+        files.map(async (name) => {
+          const file = resolve(dir, name);
+          const raw = await readFile(file);
+          const [br, gz] = await Promise.all([
+            toBrotli(raw, {
+              params: {
+                [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+                [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length,
+              },
+            }),
+            toGzip(raw, { level: zlib.Z_BEST_COMPRESSION }),
+          ]);
+          if (br.length < raw.length) await writeFile(`${file}.br`, br);
+          if (gz.length < raw.length) await writeFile(`${file}.gz`, gz);
+        }),
+      );
+    },
+  };
+}
+
 const apiUrl = process.env.TASKSTREAM_API_URL;
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), embeddedServer(), dropMockServiceWorker()],
+  plugins: [react(), tailwindcss(), embeddedServer(), dropMockServiceWorker(), precompress()],
   server: {
     proxy: apiUrl
       ? {
@@ -85,7 +114,9 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // Maps stay on disk for an error tracker; no `sourceMappingURL` points at them and the server
+    // refuses `.map` requests, so the source is not published.
+    sourcemap: 'hidden',
     rolldownOptions: {
       output: {
         // Libraries change less often than the app: separate chunks cache across deploys.

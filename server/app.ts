@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
@@ -14,12 +11,18 @@ import { streamRoutes } from './routes/stream-routes';
 import { taskRoutes } from './routes/task-routes';
 import { workerRoutes } from './routes/worker-routes';
 import type { AppServices } from './services';
+import { defaultStaticDir, serveBuiltSpa } from './static';
 
 const BODY_LIMIT = '16kb';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+export interface AppOptions {
+  /** Serve the built SPA from STATIC_DIR (default `dist/`); off where Vite serves it. Default true. */
+  serveSpa?: boolean;
+}
+
 /** The Express app, without `listen` (tests listen on port 0). */
-export function createApp(s: AppServices): Express {
+export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,7 +45,7 @@ export function createApp(s: AppServices): Express {
   app.use(communityRoutes(s));
   app.use(taskRoutes(s));
   app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
-  serveBuiltSpa(app, s);
+  if (serveSpa) serveBuiltSpa(app, s.config.STATIC_DIR ?? defaultStaticDir());
   app.use(errorMiddleware(s.log));
   return app;
 }
@@ -87,13 +90,3 @@ const requireJsonBodies: RequestHandler = (req, _res, next) => {
   }
   next();
 };
-
-/** After `npm run build`, the same process serves the SPA: one origin, one process. */
-function serveBuiltSpa(app: Express, s: AppServices): void {
-  const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-  const dir = s.config.STATIC_DIR ?? path.join(root, 'dist');
-  const index = path.join(dir, 'index.html');
-  if (!existsSync(index)) return;
-  app.use(express.static(dir, { index: false, maxAge: '1h' }));
-  app.get(/^(?!\/api\/|\/metrics).*/, (_req, res) => res.sendFile(index));
-}

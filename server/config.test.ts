@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, productionWarnings } from './config';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -93,6 +93,20 @@ describe('loadConfig', () => {
     const message = configErrorFor({ PORT: 'abc', HEARTBEAT_MS: '1000' });
     expect(message).toContain('PORT');
     expect(message).not.toContain('HEARTBEAT_MS');
+  });
+});
+
+describe('productionWarnings', () => {
+  it('names JWT_SECRET and REDIS_URL when both are unset', () => {
+    const warnings = productionWarnings(loadConfig({}));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^JWT_SECRET .*signs everyone out/);
+    expect(warnings[1]).toMatch(/^REDIS_URL .*loses them/);
+  });
+
+  it('says nothing when both are set', () => {
+    const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(productionWarnings(config)).toEqual([]);
   });
 });
 

@@ -85,3 +85,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/**
+ * What a deployment loses by leaving a variable unset, one line each for the operator. The server
+ * still starts (a single demo box may want exactly that), but says so where it cannot be missed.
+ */
+export function productionWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.JWT_SECRET) {
+    warnings.push(
+      'JWT_SECRET is not set: each start makes a random secret, so every restart signs everyone out.',
+    );
+  }
+  if (!config.REDIS_URL) {
+    warnings.push(
+      'REDIS_URL is not set: tasks live in this process (ioredis-mock), so a restart loses them all and a second process sees none of them.',
+    );
+  }
+  return warnings;
+}

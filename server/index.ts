@@ -1,9 +1,17 @@
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, productionWarnings } from './config';
+import { loadEnvFileIfPresent } from './env-file';
 import { startServer } from './start-server';
 
-/** `npm run server`: read the environment, listen, and stop cleanly on SIGTERM/SIGINT. */
+/** `true` in dist-server/index.js (defined by scripts/build-server.ts): the server as deployed. */
+declare const TASKSTREAM_BUNDLE: boolean | undefined;
+const runsAsBuilt = typeof TASKSTREAM_BUNDLE !== 'undefined' && TASKSTREAM_BUNDLE;
+
+/** `npm start` / `npm run server`: read `.env` and the environment, listen, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  loadEnvFileIfPresent();
+  // Express and its error pages keep stack traces out of responses only in production.
+  if (runsAsBuilt) process.env.NODE_ENV ??= 'production';
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -12,6 +20,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw err;
+  }
+  if (process.env.NODE_ENV === 'production') {
+    // Straight to stderr rather than the logger: LOG_LEVEL=error or silent must not hide these.
+    for (const warning of productionWarnings(config)) process.stderr.write(`WARNING: ${warning}\n`);
   }
   const running = await startServer(config);
   let stopping = false;

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
@@ -7,57 +8,79 @@ import { createLogger } from './logger';
 import { createRedisPair, type RedisPair } from './redis';
 import { type AppServices, createServices } from './services';
 
-export interface RunningServer {
+export interface ServerDeps {
+  redis?: RedisPair;
+  log?: Logger;
+  /** Serve the built SPA; off when Vite's dev server serves it. Default true. */
+  serveSpa?: boolean;
+}
+
+interface Closable {
+  /** Graceful stop: refuse new work, send every stream a jittered `retry:` and end it, close Redis. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** The whole server wired once, not yet listening: `startServer` listens, Vite mounts `app`. */
+export interface TaskstreamServer extends Closable {
+  app: Express;
+  services: AppServices;
+  httpServer: Server;
+  listen(): Promise<{ url: string; port: number }>;
+}
+
+export interface RunningServer extends Closable {
   url: string;
   port: number;
   server: Server;
   services: AppServices;
-  /** Graceful stop: refuse new work, send every stream a jittered `retry:` and end it, close Redis. */
-  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** Jitter window for reconnects when draining: clients come back spread over this many ms. */
 const DRAIN_SPREAD_MS = 5000;
 
-export async function startServer(
-  config: Config,
-  deps: { redis?: RedisPair; log?: Logger } = {},
-): Promise<RunningServer> {
+export async function createServer(config: Config, deps: ServerDeps = {}): Promise<TaskstreamServer> {
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
   const redis = deps.redis ?? createRedisPair(config.REDIS_URL);
   redis.commands.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   const services = createServices(config, redis, log);
   await services.bus.start();
-  const app = createApp(services);
-  const server = createServer(app);
+  const app = createApp(services, { serveSpa: deps.serveSpa ?? true });
+  const httpServer = createHttpServer(app);
   // Streams are long-lived by design; only idle keep-alive sockets time out.
-  server.requestTimeout = 0;
-  server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  const url = `http://${host}:${port}`;
-  log.info(
-    { url, redis: redis.embedded ? 'embedded (ioredis-mock)' : 'external' },
-    'taskstream server listening',
-  );
+  httpServer.requestTimeout = 0;
+  httpServer.headersTimeout = 30_000;
+  httpServer.keepAliveTimeout = 5_000;
+
+  async function listen(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const url = `http://${host}:${port}`;
+    log.info(
+      { url, redis: redis.embedded ? 'embedded (ioredis-mock)' : 'external' },
+      'taskstream server listening',
+    );
+    return { url, port };
+  }
 
   let closing: Promise<void> | null = null;
   async function close({ timeoutMs = 8000 } = {}): Promise<void> {
     closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A server that never listened (Vite's embedded one) has no sockets of its own to wait for.
+      const stopped = httpServer.listening
+        ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        : Promise.resolve();
       services.streams.drain(DRAIN_SPREAD_MS);
-      server.closeIdleConnections();
+      httpServer.closeIdleConnections();
       await services.runner.stopAll();
-      server.closeIdleConnections();
+      httpServer.closeIdleConnections();
       // Sockets that never sent a request are not "idle" to Node and would hold close() until the
       // client's own idle timeout: in-flight requests get a short grace, then everything is closed.
-      const grace = setTimeout(() => server.closeAllConnections(), Math.min(timeoutMs, 1000));
-      const hard = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      const grace = setTimeout(() => httpServer.closeAllConnections(), Math.min(timeoutMs, 1000));
+      const hard = setTimeout(() => httpServer.closeAllConnections(), timeoutMs);
       await stopped;
       clearTimeout(grace);
       clearTimeout(hard);
@@ -68,5 +91,12 @@ export async function startServer(
     return closing;
   }
 
-  return { url, port, server, services, close };
+  return { app, services, httpServer, listen, close };
+}
+
+/** `createServer` and listen on `config.PORT` (0 picks a free port, as tests do). */
+export async function startServer(config: Config, deps: ServerDeps = {}): Promise<RunningServer> {
+  const server = await createServer(config, deps);
+  const { url, port } = await server.listen();
+  return { url, port, server: server.httpServer, services: server.services, close: server.close };
 }
