@@ -22,7 +22,8 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function createApp(s: AppServices): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only configured proxies may name the client (the login limit counts per client address).
+  app.set('trust proxy', s.config.TRUST_PROXY ?? false);
   // No compression(): it would hold SSE frames back, and task JSON is small.
 
   const allowed = new Set(s.config.CORS_ORIGINS);
@@ -30,7 +31,7 @@ export function createApp(s: AppServices): Express {
   app.use(requestLog(s));
   app.use(rejectForeignOrigins(allowed));
   app.use(requireJsonBodies);
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(parseJsonBodies());
   app.use(cookieParser());
 
   app.use(opsRoutes(s));
@@ -87,6 +88,25 @@ const requireJsonBodies: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * express.json, with a body that cannot be decoded (gzip, deflate or br that does not inflate)
+ * answered as the client's mistake: zlib's errors reach the error handler raw, unlike
+ * body-parser's own, and would otherwise read as a server fault.
+ */
+function parseJsonBodies(): RequestHandler {
+  const parse = express.json({ limit: BODY_LIMIT, strict: true });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err === undefined || isHttpError(err)) return next(err);
+      next(new AppError('malformed-body', 'request body does not decode with its Content-Encoding', 400));
+    });
+  };
+}
+
+function isHttpError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'status' in err && 'type' in err;
+}
 
 /** After `npm run build`, the same process serves the SPA: one origin, one process. */
 function serveBuiltSpa(app: Express, s: AppServices): void {
