@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { RevokedSessions } from './auth/revoked-sessions';
 import { SessionTokens } from './auth/session-tokens';
 import { SseTickets } from './auth/sse-tickets';
 import type { Config } from './config';
@@ -52,7 +53,7 @@ export function createServices(config: Config, redis: RedisPair, log: Logger): A
     bus,
     streams,
     runner: new SimulatedRunner(tracker, { speed: config.SIMULATION_SPEED, log }),
-    tokens: new SessionTokens(secret),
+    tokens: new SessionTokens(secret, new RevokedSessions(redis.commands)),
     tickets: new SseTickets(redis.commands),
     metrics,
     startedAt: Date.now(),
