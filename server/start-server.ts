@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
+import { createHttpServer } from './http-timeouts';
 import { createLogger } from './logger';
 import { createRedisPair, type RedisPair } from './redis';
 import { type AppServices, createServices } from './services';
@@ -29,11 +30,7 @@ export async function startServer(
   const services = createServices(config, redis, log);
   await services.bus.start();
   const app = createApp(services);
-  const server = createServer(app);
-  // Streams are long-lived by design; only idle keep-alive sockets time out.
-  server.requestTimeout = 0;
-  server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
