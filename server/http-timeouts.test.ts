@@ -71,6 +71,7 @@ describe('HTTP timeouts', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     services.redis.subscriber.disconnect();
+    services.stallSweeper.stop();
     await services.redis.commands.quit();
   });
 

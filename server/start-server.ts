@@ -47,6 +47,7 @@ export async function startServer(
   async function close({ timeoutMs = 8000 } = {}): Promise<void> {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      services.stallSweeper.stop();
       services.streams.drain(DRAIN_SPREAD_MS);
       server.closeIdleConnections();
       await services.runner.stopAll();
