@@ -25,7 +25,8 @@ export interface AppOptions {
 export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only configured proxies may name the client (the login limit counts per client address).
+  app.set('trust proxy', s.config.TRUST_PROXY ?? false);
   // No compression(): it would hold SSE frames back, and task JSON is small.
 
   const allowed = new Set(s.config.CORS_ORIGINS);
@@ -33,7 +34,7 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use(requestLog(s));
   app.use(rejectForeignOrigins(allowed));
   app.use(requireJsonBodies);
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(parseJsonBodies());
   app.use(cookieParser());
 
   app.use(opsRoutes(s));
@@ -90,3 +91,22 @@ const requireJsonBodies: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * express.json, with a body that cannot be decoded (gzip, deflate or br that does not inflate)
+ * answered as the client's mistake: zlib's errors reach the error handler raw, unlike
+ * body-parser's own, and would otherwise read as a server fault.
+ */
+function parseJsonBodies(): RequestHandler {
+  const parse = express.json({ limit: BODY_LIMIT, strict: true });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err === undefined || isHttpError(err)) return next(err);
+      next(new AppError('malformed-body', 'request body does not decode with its Content-Encoding', 400));
+    });
+  };
+}
+
+function isHttpError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'status' in err && 'type' in err;
+}

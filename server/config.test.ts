@@ -84,9 +84,56 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', '*'],
     ['DEV_USERS', 'nopassword'],
     ['LOGIN_RATE_LIMIT', '0'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '-1'],
+    ['TRUST_PROXY', 'loopback,proxy.example'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.0/8/1'],
+    ['TRUST_PROXY', '::1/129'],
+    ['TASK_STALL_TIMEOUT_MS', '10'],
   ])('names %s when it is %j', (name, value) => {
     const message = configErrorFor({ [name]: value });
     expect(message).toContain(name);
+  });
+
+  describe('DEV_USERS', () => {
+    it('has no demo logins when NODE_ENV is production and DEV_USERS is unset', () => {
+      expect(loadConfig({ NODE_ENV: 'production' }).DEV_USERS).toEqual([]);
+    });
+
+    it('has no demo logins when DEV_USERS is empty', () => {
+      expect(loadConfig({ DEV_USERS: '' }).DEV_USERS).toEqual([]);
+      expect(loadConfig({ DEV_USERS: '', NODE_ENV: 'production' }).DEV_USERS).toEqual([]);
+    });
+
+    it('keeps the configured logins when NODE_ENV is production and DEV_USERS is set', () => {
+      expect(loadConfig({ NODE_ENV: 'production', DEV_USERS: 'ops:s3cret' }).DEV_USERS).toEqual([
+        { name: 'ops', password: 's3cret' },
+      ]);
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it('trusts no proxy when unset', () => {
+      expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    });
+
+    it('reads a hop count as a number', () => {
+      expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    });
+
+    it('reads named ranges, IPs and CIDRs as a list', () => {
+      expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8,192.168.1.7' }).TRUST_PROXY).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+        'fd00::/8',
+        '192.168.1.7',
+      ]);
+    });
+  });
+
+  it('fails a task after 120 s without an update by default', () => {
+    expect(loadConfig({}).TASK_STALL_TIMEOUT_MS).toBe(120_000);
   });
 
   it('leaves valid variables out of the error when only one is bad', () => {

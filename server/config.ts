@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const intFrom = (min: number, max: number) =>
@@ -40,23 +41,6 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url())),
-  /** Dev sign-in users as `name:password` pairs, comma-separated. */
-  DEV_USERS: z
-    .string()
-    .default('alice:demo,bob:demo')
-    .transform((s, ctx) => {
-      const users: Array<{ name: string; password: string }> = [];
-      for (const pair of s.split(',').filter(Boolean)) {
-        const i = pair.indexOf(':');
-        const name = pair.slice(0, i);
-        if (i < 1 || !/^[A-Za-z0-9_.@-]{1,64}$/.test(name) || i === pair.length - 1) {
-          ctx.addIssue({ code: 'custom', message: `"${name || pair}" is not name:password` });
-          return z.NEVER;
-        }
-        users.push({ name, password: pair.slice(i + 1) });
-      }
-      return users;
-    }),
   /** Per-user event log length kept for `Last-Event-ID` replay. */
   EVENT_LOG_SIZE: intFrom(10, 100_000).default(1000),
   /** A stream whose unsent buffer passes this many bytes is cut off (it resumes by id). */
@@ -67,7 +51,68 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT: intFrom(1, 100_000).default(20),
   /** Directory of the built SPA to serve; default `dist/` beside the repository root. */
   STATIC_DIR: z.string().optional(),
+
+  // Edge and reliability settings (issue 8).
+  /**
+   * Dev sign-in users as `name:password` pairs, comma-separated. Unset: `alice:demo,bob:demo`,
+   * except with NODE_ENV=production, where unset means none. Empty: none.
+   */
+  DEV_USERS: z.string().transform((s, ctx) => {
+    const users: Array<{ name: string; password: string }> = [];
+    for (const pair of s.split(',').filter(Boolean)) {
+      const i = pair.indexOf(':');
+      const name = pair.slice(0, i);
+      if (i < 1 || !/^[A-Za-z0-9_.@-]{1,64}$/.test(name) || i === pair.length - 1) {
+        ctx.addIssue({ code: 'custom', message: `"${name || pair}" is not name:password` });
+        return z.NEVER;
+      }
+      users.push({ name, password: pair.slice(i + 1) });
+    }
+    return users;
+  }),
+  /**
+   * Which proxies may set `X-Forwarded-For` (the client address the login limit counts):
+   * a hop count, or a comma-separated list of `loopback`, `linklocal`, `uniquelocal`, IPs and
+   * CIDRs. Unset: none, the socket's peer address is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((s, ctx): number | string[] => {
+      if (/^\d+$/.test(s)) return Number(s);
+      const entries = s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      for (const entry of entries) {
+        if (!isTrustedProxyEntry(entry)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry}" is not a hop count, loopback, linklocal, uniquelocal, an IP or a CIDR`,
+          });
+          return z.NEVER;
+        }
+      }
+      return entries;
+    })
+    .optional(),
+  /** A pending or running task not updated for this long is failed as "The worker stopped responding". */
+  TASK_STALL_TIMEOUT_MS: intFrom(1000, 7 * 24 * 60 * 60 * 1000).default(120_000),
 });
+
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What Express's `trust proxy` accepts besides `true` (which would let any client pick its address). */
+function isTrustedProxyEntry(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : Number.NaN;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}
+
+const DEMO_USERS = 'alice:demo,bob:demo';
 
 export type Config = z.infer<typeof envSchema>;
 
@@ -75,9 +120,12 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; a bad value throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const input = Object.fromEntries(
+  const input: Record<string, string | undefined> = Object.fromEntries(
     Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
+  // An empty DEV_USERS is the way to say "none", so it is not read as unset; production has no
+  // demo logins unless they are configured.
+  input.DEV_USERS = env.DEV_USERS ?? (env.NODE_ENV === 'production' ? '' : DEMO_USERS);
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -37,6 +37,9 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (err instanceof AppError) appError = err;
     else if (err instanceof ZodError) appError = validationError(err);
     else if (isBodyParserError(err)) appError = bodyParserError(err);
+    // The router could not percent-decode a path parameter (`/api/tasks/%zz`): the client's mistake.
+    else if (err instanceof URIError)
+      appError = new AppError('malformed-url', 'the URL is not validly percent-encoded', 400);
     else if (isRedisUnavailable(err)) {
       log.warn({ err: err.message }, 'redis unavailable');
       appError = redisUnavailable();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { RevokedSessions } from './auth/revoked-sessions';
 import { SessionTokens } from './auth/session-tokens';
 import { SseTickets } from './auth/sse-tickets';
 import type { Config } from './config';
@@ -8,6 +9,7 @@ import { StreamRegistry } from './sse/stream-registry';
 import { EventBus } from './tasks/event-bus';
 import { ProgressTracker } from './tasks/progress-tracker';
 import { SimulatedRunner } from './tasks/simulated-runner';
+import { StallSweeper } from './tasks/stall-sweeper';
 import { TaskStore } from './tasks/task-store';
 
 /** Everything the routes use, built once per process (tests build their own). */
@@ -23,6 +25,8 @@ export interface AppServices {
   tokens: SessionTokens;
   tickets: SseTickets;
   metrics: Metrics;
+  /** Fails tasks whose worker stopped reporting; started here, stopped on close. */
+  stallSweeper: StallSweeper;
   startedAt: number;
 }
 
@@ -38,6 +42,12 @@ export function createServices(config: Config, redis: RedisPair, log: Logger): A
   });
   const bus = new EventBus(redis.subscriber, redis.commands, store, log, metrics);
   streams.onHeartbeat(() => void bus.checkHeads());
+  const stallSweeper = new StallSweeper(redis.commands, store, {
+    stallTimeoutMs: config.TASK_STALL_TIMEOUT_MS,
+    onWrite: (task, event) => metrics.taskWritten(task.type, event),
+    log,
+  });
+  stallSweeper.start();
   let secret = config.JWT_SECRET;
   if (!secret) {
     secret = SessionTokens.randomSecret();
@@ -52,9 +62,10 @@ export function createServices(config: Config, redis: RedisPair, log: Logger): A
     bus,
     streams,
     runner: new SimulatedRunner(tracker, { speed: config.SIMULATION_SPEED, log }),
-    tokens: new SessionTokens(secret),
+    tokens: new SessionTokens(secret, new RevokedSessions(redis.commands)),
     tickets: new SseTickets(redis.commands),
     metrics,
+    stallSweeper,
     startedAt: Date.now(),
   };
 }

@@ -1,9 +1,10 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
+import { createHttpServer } from './http-timeouts';
 import { createLogger } from './logger';
 import { createRedisPair, type RedisPair } from './redis';
 import { type AppServices, createServices } from './services';
@@ -45,11 +46,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const services = createServices(config, redis, log);
   await services.bus.start();
   const app = createApp(services, { serveSpa: deps.serveSpa ?? true });
+  // Request timeouts bound receiving a request only; event streams stay open (http-timeouts.ts).
   const httpServer = createHttpServer(app);
-  // Streams are long-lived by design; only idle keep-alive sockets time out.
-  httpServer.requestTimeout = 0;
-  httpServer.headersTimeout = 30_000;
-  httpServer.keepAliveTimeout = 5_000;
 
   async function listen(): Promise<{ url: string; port: number }> {
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +71,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       const stopped = httpServer.listening
         ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
         : Promise.resolve();
+      services.stallSweeper.stop();
       services.streams.drain(DRAIN_SPREAD_MS);
       httpServer.closeIdleConnections();
       await services.runner.stopAll();

@@ -19,14 +19,18 @@ function bearerToken(req: Request): string | null {
   return header.slice(7).trim() || null;
 }
 
+/** The session JWT a request carries: `Authorization: Bearer` first, then the session cookie. */
+export function sessionTokenOf(req: Request): string | null {
+  return bearerToken(req) ?? (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null;
+}
+
 /** Cookie or `Authorization: Bearer <jwt>`. A JWT in the URL is never accepted. */
 export function requireUser(tokens: SessionTokens): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     if (typeof req.query.token === 'string')
       throw new AppError('token-in-url', 'tokens are not accepted in URLs', 401);
     const bearer = bearerToken(req);
-    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    const token = bearer ?? cookie;
+    const token = sessionTokenOf(req);
     if (!token) throw unauthorized();
     const identity = await tokens.verify(token);
     if (!identity) throw unauthorized();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { userIdSchema } from '../../protocol';
+import type { RevokedSessions } from './revoked-sessions';
 
 export const SESSION_TTL_S = 60 * 60;
 export const SESSION_COOKIE = 'ts_session';
@@ -26,7 +27,11 @@ export class SessionTokens {
   private readonly signer: (payload: Record<string, unknown>) => string;
   private readonly verifier: (token: string) => SessionClaims;
 
-  constructor(secret: string) {
+  /** `revoked` is consulted on every verification; without it, tokens are valid until they expire. */
+  constructor(
+    secret: string,
+    private readonly revoked?: RevokedSessions,
+  ) {
     this.signer = createSigner({ key: secret, algorithm: 'HS256', noTimestamp: false });
     this.verifier = createVerifier({
       key: secret,
@@ -41,10 +46,22 @@ export class SessionTokens {
   }
 
   async sign(userId: string, ttlS = SESSION_TTL_S): Promise<string> {
-    return this.signer({ sub: userId, exp: Math.floor(Date.now() / 1000) + ttlS });
+    // A unique jti: two sign-ins in the same second must not share a token, or signing out of one
+    // would sign out the other.
+    return this.signer({
+      sub: userId,
+      exp: Math.floor(Date.now() / 1000) + ttlS,
+      jti: randomBytes(12).toString('base64url'),
+    });
   }
 
-  /** The identity in a valid, unexpired token; null for anything else (never throws). */
+  /** Signs `token` out until it expires; a token that does not verify needs no revoking. */
+  async revoke(token: string): Promise<void> {
+    const identity = await this.verify(token);
+    if (identity) await this.revoked?.revoke(token, identity.expiresAt);
+  }
+
+  /** The identity in a valid, unexpired, not revoked token; null for anything else (throws only when Redis does). */
   async verify(token: string): Promise<Identity | null> {
     if (token.length > 4096) return null;
     let claims: SessionClaims;
@@ -56,6 +73,7 @@ export class SessionTokens {
     }
     const sub = userIdSchema.safeParse(claims.sub);
     if (!sub.success || typeof claims.exp !== 'number') return null;
+    if (await this.revoked?.isRevoked(token)) return null;
     return { userId: sub.data, expiresAt: claims.exp * 1000 };
   }
 }

@@ -108,6 +108,42 @@ describe.each(backends)('auth routes (%s Redis)', (backend) => {
     });
   });
 
+  describe('POST /api/auth/logout revokes the session', () => {
+    it('answers 401 on /api/auth/me and the streams when the signed-out cookie is sent again', async () => {
+      const { cookie } = await login(server, 'bob');
+      const task = await server.services.tracker.create({ ownerId: 'bob', type: 'seo_init' });
+      const logout = await server.api('/api/auth/logout', { method: 'POST', headers: { cookie: cookie! } });
+      expect(logout.status).toBe(204);
+      for (const path of ['/api/auth/me', '/api/events', `/api/tasks/${task.id}/events`, '/api/tasks']) {
+        const res = await server.api(path, { headers: { cookie: cookie! } });
+        expect({ path, status: res.status }).toEqual({ path, status: 401 });
+      }
+      await server.services.tracker.cancel(task.id);
+    });
+
+    it('answers 401 when a signed-out bearer token is sent again', async () => {
+      const bearer = { authorization: `Bearer ${await server.tokenFor(uniqueUser())}` };
+      expect((await server.api('/api/auth/me', { headers: bearer })).status).toBe(200);
+      await server.api('/api/auth/logout', { method: 'POST', headers: bearer });
+      expect((await server.api('/api/auth/me', { headers: bearer })).status).toBe(401);
+      expect((await server.api('/api/events', { headers: bearer })).status).toBe(401);
+    });
+
+    it('keeps other sessions of the same user signed in', async () => {
+      const first = await login(server, 'alice');
+      const second = await login(server, 'alice');
+      expect(second.cookie).not.toBe(first.cookie);
+      await server.api('/api/auth/logout', { method: 'POST', headers: { cookie: first.cookie! } });
+      const res = await server.api('/api/auth/me', { headers: { cookie: second.cookie! } });
+      expect(res.status).toBe(200);
+    });
+
+    it('answers 204 when no one is signed in', async () => {
+      const res = await server.api('/api/auth/logout', { method: 'POST' });
+      expect(res.status).toBe(204);
+    });
+  });
+
   describe('tokens', () => {
     it.each(['/api/tasks', '/api/events', '/api/auth/me'])(
       'answers 401 token-in-url when a valid JWT is passed as ?token= to %s',
@@ -277,6 +313,26 @@ describe.each(backends)('auth routes (%s Redis)', (backend) => {
   });
 });
 
+describe.runIf(backends.includes('real'))('POST /api/auth/logout across processes (real Redis)', () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startTestServer('real');
+    second = await startTestServer('real');
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  it('answers 401 on another process when the session was signed out on one', async () => {
+    const { cookie } = await login(first, 'bob');
+    expect((await second.api('/api/auth/me', { headers: { cookie: cookie! } })).status).toBe(200);
+    await first.api('/api/auth/logout', { method: 'POST', headers: { cookie: cookie! } });
+    expect((await second.api('/api/auth/me', { headers: { cookie: cookie! } })).status).toBe(401);
+  });
+});
+
 describe('POST /api/auth/login rate limit', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -293,6 +349,38 @@ describe('POST /api/auth/login rate limit', () => {
     expect(res.json.error.code).toBe('rate-limited');
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(cookie).toBeNull();
+  });
+});
+
+describe('POST /api/auth/login rate limit behind proxies (TRUST_PROXY)', () => {
+  let direct: TestServer;
+  let proxied: TestServer;
+  beforeAll(async () => {
+    direct = await startTestServer('mock', { LOGIN_RATE_LIMIT: '2' });
+    proxied = await startTestServer('mock', { LOGIN_RATE_LIMIT: '2', TRUST_PROXY: 'loopback' });
+  });
+  afterAll(async () => {
+    await direct.close();
+    await proxied.close();
+  });
+
+  const loginFrom = (server: TestServer, forwardedFor: string) =>
+    server.api('/api/auth/login', {
+      body: { username: 'alice', password: 'wrong' },
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('counts the socket address and answers 429 when an untrusted client rotates X-Forwarded-For', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 4; i++) statuses.push((await loginFrom(direct, `203.0.113.${i}`)).status);
+    expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
+  it('counts the forwarded address when TRUST_PROXY=loopback', async () => {
+    const first = [await loginFrom(proxied, '203.0.113.1'), await loginFrom(proxied, '203.0.113.1')];
+    expect(first.map((r) => r.status)).toEqual([401, 401]);
+    expect((await loginFrom(proxied, '203.0.113.1')).status).toBe(429);
+    expect((await loginFrom(proxied, '203.0.113.2')).status).toBe(401);
   });
 });
 

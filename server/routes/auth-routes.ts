@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { loginBodySchema } from '../../protocol';
-import { identityOf, requireUser } from '../auth/authenticate';
+import { identityOf, requireUser, sessionTokenOf } from '../auth/authenticate';
 import { SESSION_COOKIE, SESSION_TTL_S } from '../auth/session-tokens';
 import { TICKET_TTL_S } from '../auth/sse-tickets';
 import { AppError, validationError } from '../errors';
@@ -21,6 +21,8 @@ export function authRoutes(s: AppServices): Router {
     limit: s.config.LOGIN_RATE_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Without TRUST_PROXY a forwarded address is ignored on purpose, not a misconfiguration to report.
+    validate: { xForwardedForHeader: false },
     handler: (_req, _res, next) =>
       next(
         new AppError('rate-limited', 'too many sign-in attempts; wait a minute and try again', 429, {
@@ -48,7 +50,9 @@ export function authRoutes(s: AppServices): Router {
     res.json({ user: { id: username, name: username } });
   });
 
-  router.post('/api/auth/logout', (_req, res) => {
+  router.post('/api/auth/logout', async (req, res) => {
+    const token = sessionTokenOf(req);
+    if (token) await s.tokens.revoke(token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
