@@ -1,10 +1,9 @@
 import { type Request, Router } from 'express';
 import {
-  createTaskBodySchema,
   formatEventId,
   isTerminal,
   listTasksQuerySchema,
-  stagesOf,
+  parseCreateTaskBody,
   type Task,
   taskIdSchema,
 } from '../../protocol';
@@ -30,19 +29,7 @@ export function taskRoutes(s: AppServices): Router {
   }
 
   router.post('/api/tasks', async (req, res) => {
-    const parsed = createTaskBodySchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const unknownType = parsed.error.issues.some((i) => i.path[0] === 'type');
-      throw validationError(parsed.error, unknownType ? 'unknown-task-type' : 'invalid-request');
-    }
-    const { type, params = {}, trigger } = parsed.data;
-    if (params.failAt && !stagesOf(type).includes(params.failAt)) {
-      throw new AppError(
-        'unknown-stage',
-        `${type} has no stage "${params.failAt}" (stages: ${stagesOf(type).join(', ')})`,
-        400,
-      );
-    }
+    const { type, params = {}, trigger } = parseCreateTaskBody(req.body);
     const task = await s.tracker.create({
       ownerId: identityOf(req).userId,
       type,
