@@ -15,7 +15,6 @@ export const mockBackend = new MockBackend();
 export const worker = setupWorker(...createHandlers(mockBackend));
 
 let starting: Promise<unknown> | null = null;
-let active: ScenarioName | null = null;
 
 function sessionStore(): Storage | null {
   try {
@@ -47,21 +46,6 @@ export async function startMocks(scenario: ScenarioName = 'happy'): Promise<Scen
  */
 export function switchScenario(name: ScenarioName): Scenario {
   const scenario = applyScenario(worker, mockBackend, name);
-  active = name;
   rememberScenario(name, sessionStore());
   return scenario;
-}
-
-/** The running scenario, or null before `startMocks`. */
-export function activeScenario(): ScenarioName | null {
-  return active;
-}
-
-/** Stops intercepting (back to the real API on the next request) and forgets the scenario. */
-export function stopMocks(): void {
-  mockBackend.stop();
-  worker.stop();
-  starting = null;
-  active = null;
-  rememberScenario(null, sessionStore());
 }

@@ -5,6 +5,7 @@ import {
   errorBodySchema,
   healthResponseSchema,
   listTasksResponseSchema,
+  sharedMetrics,
   sseTicketResponseSchema,
   type Task,
   taskResponseSchema,
@@ -143,6 +144,19 @@ describe('task routes', () => {
     expect(after.communities).toHaveLength(taskTypes.rebuild_communities.result.communities_count);
     const health = healthResponseSchema.parse(await (await api('/api/health')).json());
     expect(health).toMatchObject({ status: 'ok', redis: 'up', connections: { active: 1 } });
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exposes the connection gauges under the server’s names', async () => {
+    mockBackend.reset();
+    const stream = record('/api/events');
+    await stream.until(() => stream.names().includes('snapshot'), 5000, 'snapshot');
+    const text = await (await api('/metrics')).text();
+    for (const { name } of Object.values(sharedMetrics)) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} gauge$`, 'm'));
+      expect(text).toMatch(new RegExp(`^${name} 1$`, 'm'));
+    }
   });
 });
 

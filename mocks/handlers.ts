@@ -15,15 +15,18 @@ import {
   type ServerSentEventResolverExtras,
   sse,
 } from 'msw';
-import type { ZodError } from 'zod';
 import {
-  createTaskBodySchema,
+  ContractError,
   listTasksQuerySchema,
   loginBodySchema,
+  parseCreateTaskBody,
   type StreamEventName,
+  sharedMetrics,
   taskIdSchema,
+  validationError,
 } from '../protocol';
-import { type MockBackend, MockHttpError, type StreamSink } from './mock-backend';
+import type { MockBackend } from './mock-backend';
+import type { StreamSink } from './mock-streams';
 
 /**
  * Where the handlers answer. With a document (the browser, happy-dom) paths are relative, so they
@@ -38,30 +41,19 @@ type StreamEventMap = { [K in StreamEventName]: string };
 type RestInfo = { request: Request; params: PathParams };
 type SseClient = ServerSentEventResolverExtras<StreamEventMap, Record<string, string>>['client'];
 
-export function errorResponse(
-  status: number,
-  code: string,
-  message: string,
-  headers?: Record<string, string>,
-) {
-  return HttpResponse.json({ error: { code, message } }, { status, headers });
+/** The contract's error answer: `{ error: { code, message } }` with its status and headers. */
+export function errorResponse(err: ContractError): Response {
+  return HttpResponse.json(err.body, { status: err.status, headers: err.headers });
 }
 
 function fromError(err: unknown): Response {
-  if (err instanceof MockHttpError) return errorResponse(err.status, err.code, err.message, err.headers);
+  if (err instanceof ContractError) return errorResponse(err);
   throw err;
-}
-
-/** The server's 400: names the first bad field. */
-function invalid(err: ZodError, code = 'invalid-request'): MockHttpError {
-  const first = err.issues[0];
-  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-  return new MockHttpError(400, code, `${where}${first?.message ?? 'invalid request'}`);
 }
 
 function taskIdOf(params: Record<string, string | readonly string[] | undefined>): string {
   const id = taskIdSchema.safeParse(params.id);
-  if (!id.success) throw new MockHttpError(400, 'malformed-id', 'malformed task id');
+  if (!id.success) throw new ContractError('malformed-id', 'malformed task id', 400);
   return id.data;
 }
 
@@ -70,12 +62,12 @@ async function jsonBody(request: Request): Promise<unknown> {
   const text = await request.text();
   if (!text) return {};
   if (!(request.headers.get('content-type') ?? '').includes('application/json')) {
-    throw new MockHttpError(415, 'unsupported-media-type', 'send the body as application/json');
+    throw new ContractError('unsupported-media-type', 'send the body as application/json', 415);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new MockHttpError(400, 'malformed-json', 'request body is not valid JSON');
+    throw new ContractError('malformed-json', 'request body is not valid JSON', 400);
   }
 }
 
@@ -105,7 +97,7 @@ function streamRoutes(backend: MockBackend): RequestHandler[] {
   return [
     http.get(`${apiBase}/events`, ({ request }) => {
       try {
-        backend.checkUserStream(request);
+        backend.streams.checkUserStream(request);
         return undefined;
       } catch (err) {
         return fromError(err);
@@ -113,7 +105,7 @@ function streamRoutes(backend: MockBackend): RequestHandler[] {
     }),
     sse<StreamEventMap>(`${apiBase}/events`, ({ request, client }) => {
       try {
-        const close = backend.openUserStream(request, sinkOf(client));
+        const close = backend.streams.openUserStream(request, sinkOf(client));
         request.signal.addEventListener('abort', close, { once: true });
       } catch {
         client.close();
@@ -121,7 +113,7 @@ function streamRoutes(backend: MockBackend): RequestHandler[] {
     }),
     http.get(`${apiBase}/tasks/:id/events`, ({ request, params }) => {
       try {
-        const state = backend.checkTaskStream(request, taskIdOf(params));
+        const state = backend.streams.checkTaskStream(request, taskIdOf(params));
         return state === 'ended' ? new HttpResponse(null, { status: 204 }) : undefined;
       } catch (err) {
         return fromError(err);
@@ -129,7 +121,7 @@ function streamRoutes(backend: MockBackend): RequestHandler[] {
     }),
     sse<StreamEventMap>(`${apiBase}/tasks/:id/events`, ({ request, params, client }) => {
       try {
-        const close = backend.openTaskStream(request, taskIdOf(params), sinkOf(client));
+        const close = backend.streams.openTaskStream(request, taskIdOf(params), sinkOf(client));
         request.signal.addEventListener('abort', close, { once: true });
       } catch {
         client.close();
@@ -158,27 +150,29 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       `${apiBase}/auth/login`,
       rest(async ({ request }) => {
         const body = loginBodySchema.safeParse(await jsonBody(request));
-        if (!body.success) throw invalid(body.error);
-        return HttpResponse.json({ user: backend.login(body.data.username, body.data.password) });
+        if (!body.success) throw validationError(body.error);
+        return HttpResponse.json({ user: backend.sessions.login(body.data.username, body.data.password) });
       }),
     ),
     http.post(
       `${apiBase}/auth/logout`,
       rest(() => {
-        backend.logout();
+        backend.sessions.logout();
         return new HttpResponse(null, { status: 204 });
       }),
     ),
     http.get(
       `${apiBase}/auth/me`,
       rest(({ request }) => {
-        const userId = backend.authenticate(request);
+        const userId = backend.sessions.authenticate(request);
         return HttpResponse.json({ user: { id: userId, name: userId } });
       }),
     ),
     http.post(
       `${apiBase}/auth/sse-ticket`,
-      rest(({ request }) => HttpResponse.json(backend.issueTicket(backend.authenticate(request)))),
+      rest(({ request }) =>
+        HttpResponse.json(backend.sessions.issueTicket(backend.sessions.authenticate(request))),
+      ),
     ),
 
     http.get(
@@ -186,16 +180,10 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       rest(() => HttpResponse.json(backend.health())),
     ),
     http.get(`${origin}/metrics`, () => {
-      const h = backend.health();
-      const text = [
-        '# HELP taskstream_sse_connections Open SSE connections.',
-        '# TYPE taskstream_sse_connections gauge',
-        `taskstream_sse_connections ${h.connections.active}`,
-        '# HELP taskstream_sse_connections_total SSE connections opened.',
-        '# TYPE taskstream_sse_connections_total counter',
-        `taskstream_sse_connections_total ${h.connections.total}`,
-        '',
-      ].join('\n');
+      const { active, total } = backend.health().connections;
+      const gauge = (metric: { name: string; help: string }, value: number) =>
+        `# HELP ${metric.name} ${metric.help}\n# TYPE ${metric.name} gauge\n${metric.name} ${value}`;
+      const text = `${gauge(sharedMetrics.openStreams, active)}\n${gauge(sharedMetrics.openedStreams, total)}\n`;
       return HttpResponse.text(text, { headers: { 'Content-Type': 'text/plain; version=0.0.4' } });
     }),
 
@@ -204,28 +192,24 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
     http.get(
       `${apiBase}/tasks`,
       rest(({ request }) => {
-        const userId = backend.authenticate(request);
+        const userId = backend.sessions.authenticate(request);
         const query = listTasksQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-        if (!query.success) throw invalid(query.error, 'invalid-query');
+        if (!query.success) throw validationError(query.error, 'invalid-query');
         return HttpResponse.json(backend.listTasks(userId, query.data));
       }),
     ),
     http.post(
       `${apiBase}/tasks`,
       rest(async ({ request }) => {
-        const userId = backend.authenticate(request);
-        const body = createTaskBodySchema.safeParse(await jsonBody(request));
-        if (!body.success) {
-          const unknownType = body.error.issues.some((i) => i.path[0] === 'type');
-          throw invalid(body.error, unknownType ? 'unknown-task-type' : 'invalid-request');
-        }
-        return HttpResponse.json({ task: backend.createTask(userId, body.data) }, { status: 202 });
+        const userId = backend.sessions.authenticate(request);
+        const body = parseCreateTaskBody(await jsonBody(request));
+        return HttpResponse.json({ task: backend.createTask(userId, body) }, { status: 202 });
       }),
     ),
     http.head(
       `${apiBase}/tasks/:id`,
       rest(({ request, params }) => {
-        const task = backend.getTask(backend.authenticate(request), taskIdOf(params));
+        const task = backend.getTask(backend.sessions.authenticate(request), taskIdOf(params));
         return new HttpResponse(null, {
           status: 200,
           headers: { 'X-Task-Status': task.status, 'X-Task-Progress': String(task.progress.percent) },
@@ -235,22 +219,24 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
     http.get(
       `${apiBase}/tasks/:id`,
       rest(({ request, params }) =>
-        HttpResponse.json({ task: backend.getTask(backend.authenticate(request), taskIdOf(params)) }),
+        HttpResponse.json({
+          task: backend.getTask(backend.sessions.authenticate(request), taskIdOf(params)),
+        }),
       ),
     ),
     http.post(
       `${apiBase}/tasks/:id/cancel`,
       rest(({ request, params }) => {
-        const task = backend.cancelTask(backend.authenticate(request), taskIdOf(params));
+        const task = backend.cancelTask(backend.sessions.authenticate(request), taskIdOf(params));
         return HttpResponse.json({ task }, { status: 202 });
       }),
     ),
 
     http.get(
       `${apiBase}/communities`,
-      rest(({ request }) => HttpResponse.json(backend.communities(backend.authenticate(request)))),
+      rest(({ request }) => HttpResponse.json(backend.communities(backend.sessions.authenticate(request)))),
     ),
 
-    http.all(`${apiBase}/*`, () => errorResponse(404, 'not-found', 'no such route')),
+    http.all(`${apiBase}/*`, () => errorResponse(new ContractError('not-found', 'no such route', 404))),
   ];
 }

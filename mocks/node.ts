@@ -6,7 +6,8 @@
 import { EventSource as NodeEventSource } from 'eventsource';
 import { setupServer } from 'msw/node';
 import { createHandlers } from './handlers';
-import { MockBackend, type MockConfig } from './mock-backend';
+import { MockBackend } from './mock-backend';
+import type { MockConfig } from './mock-config';
 import { applyScenario, type Scenario, type ScenarioName } from './scenarios';
 
 if (typeof globalThis.EventSource === 'undefined') {

@@ -1,12 +1,13 @@
 /**
  * Named scenarios: runtime configuration of the one `MockBackend`, plus handler overrides
  * prepended with `use()` where a scenario changes an answer (`server-down`). `handlers.ts` stays
- * the happy path; nothing here forks it. Tasks come from the registry (`scenario-script.ts`).
+ * the happy path; nothing here forks it. Tasks come from the registry (protocol's `taskScript`).
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { type TaskType, taskTypeNames } from '../protocol';
+import { ContractError, type TaskType, taskTypeNames } from '../protocol';
 import { apiBase, errorResponse } from './handlers';
-import type { AutoStartTask, MockBackend, MockConfig } from './mock-backend';
+import type { MockBackend } from './mock-backend';
+import type { AutoStartTask, MockConfig } from './mock-config';
 import { type ScenarioName, scenarioDescriptions, scenarioNames } from './scenario-catalog';
 
 export {
@@ -38,7 +39,11 @@ function everyType(count: number, atMs: number): AutoStartTask[] {
 }
 
 const storeDown = () =>
-  errorResponse(503, 'redis-unavailable', 'event store unavailable, retry shortly', { 'Retry-After': '2' });
+  errorResponse(
+    new ContractError('redis-unavailable', 'event store unavailable, retry shortly', 503, {
+      'Retry-After': '2',
+    }),
+  );
 
 const configs: Record<ScenarioName, Omit<Scenario, 'name' | 'description'>> = {
   happy: {
@@ -134,11 +139,6 @@ const configs: Record<ScenarioName, Omit<Scenario, 'name' | 'description'>> = {
 export const scenarios: Record<ScenarioName, Scenario> = Object.fromEntries(
   scenarioNames.map((name) => [name, { name, description: scenarioDescriptions[name], ...configs[name] }]),
 ) as Record<ScenarioName, Scenario>;
-
-/** For a toolbar: every scenario with its line, in order. */
-export const scenarioList: readonly { name: ScenarioName; description: string }[] = scenarioNames.map(
-  (name) => ({ name, description: scenarioDescriptions[name] }),
-);
 
 /** What `setupServer()` and `setupWorker()` both offer. */
 export interface HandlerTarget {

@@ -1,9 +1,12 @@
 export * from './apply-event';
 export * from './demo-communities';
+export * from './errors';
 export * from './event-id';
 export * from './events';
+export * from './replay';
 export * from './requests';
 export * from './task';
+export * from './task-lifecycle';
 export type { TaskStep, TaskTypeDefinition } from './task-type-definition';
 export * from './task-types';
 export * from './text';

@@ -20,14 +20,3 @@ export function safeText(max: number) {
       message: 'must not contain CR, LF, NUL, U+2028 or U+2029',
     });
 }
-
-/** True when any string inside a JSON-like value (keys included) carries a forbidden character. */
-export function containsForbiddenText(value: unknown, depth = 0): boolean {
-  if (depth > 8) return true;
-  if (typeof value === 'string') return hasForbiddenText(value);
-  if (Array.isArray(value)) return value.some((v) => containsForbiddenText(v, depth + 1));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => hasForbiddenText(k) || containsForbiddenText(v, depth + 1));
-  }
-  return false;
-}

@@ -1,31 +1,17 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { ContractError as AppError, validationError } from '../protocol';
 
-/** The one error type routes throw; the error middleware turns it into `{ error: { code, message } }`. */
-export class AppError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what = 'task') => new AppError('not-found', `${what} not found`, 404);
+/**
+ * The one error type routes throw — protocol's ContractError, so rules shared with the mocks throw
+ * it too; the error middleware turns it into `{ error: { code, message } }`.
+ */
+export { ContractError as AppError, notFound, validationError } from '../protocol';
 
 /** Redis cannot be reached: a 503 the client retries, never a 500. */
 export const redisUnavailable = () =>
   new AppError('redis-unavailable', 'event store unavailable, retry shortly', 503, { 'Retry-After': '2' });
-
-/** Turns a zod failure into a 400 that names the first bad field. */
-export function validationError(err: ZodError, code = 'invalid-request'): AppError {
-  const first = err.issues[0];
-  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-  return new AppError(code, `${where}${first?.message ?? 'invalid request'}`, 400);
-}
 
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {

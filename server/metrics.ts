@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { TaskEventName } from '../protocol';
+import { sharedMetrics, type TaskEventName } from '../protocol';
 import type { StreamRegistry } from './sse/stream-registry';
 import type { BusMetrics } from './tasks/event-bus';
 import type { LoggedEvent } from './tasks/task-store';
@@ -24,16 +24,14 @@ export class Metrics implements BusMetrics {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: 'taskstream_' });
     new client.Gauge({
-      name: 'taskstream_sse_connections_active',
-      help: 'Open SSE streams on this process',
+      ...sharedMetrics.openStreams,
       registers,
       collect() {
         this.set(streams.size);
       },
     });
     new client.Gauge({
-      name: 'taskstream_sse_connections_opened',
-      help: 'SSE streams opened since start',
+      ...sharedMetrics.openedStreams,
       registers,
       collect() {
         this.set(streams.stats().total);

@@ -202,6 +202,23 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
       expect(both.named('snapshot', 'reset')).toEqual([]);
       expect(both.taskEvents.map((e) => e.json.task.progress.current)).toEqual([11]);
     });
+
+    it('replays from a valid ?lastEventId= when the Last-Event-ID header is malformed', async () => {
+      const user = uniqueUser();
+      const token = await server.tokenFor(user);
+      const tracker = server.services.tracker;
+      const task = await tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
+      const cursor = (await server.api('/api/tasks', { as: user })).json.cursor as string;
+      for (let i = 1; i <= 3; i++) await tracker.update(task.id, { progress: { current: i } });
+      const client = await SseClient.open(
+        `${server.url}/api/events?lastEventId=${encodeURIComponent(cursor)}`,
+        { token, lastEventId: 'not-an-id' },
+      );
+      await client.until((evs) => evs.filter((e) => e.event === 'progress').length >= 3);
+      client.close();
+      expect(client.named('snapshot', 'reset')).toEqual([]);
+      expect(client.taskEvents.map((e) => e.json.task.progress.current)).toEqual([1, 2, 3]);
+    });
   });
 
   describe('GET /api/tasks/:id/events', () => {
@@ -403,6 +420,25 @@ describe.each(backends)('stream contract (%s Redis)', (backend) => {
       await client.next('connected');
       client.close();
       expect(client.retries).toEqual([1000]);
+    });
+
+    it('answers HEAD on both stream routes with the stream headers and ends, holding no stream slot', async () => {
+      const user = uniqueUser();
+      const token = await tight.tokenFor(user);
+      const task = await tight.services.tracker.create({ ownerId: user, type: 'seo_init' });
+      const head = (path: string) =>
+        fetch(`${tight.url}${path}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+      for (let i = 0; i < 4; i++) {
+        const [all, one] = await Promise.all([head('/api/events'), head(`/api/tasks/${task.id}/events`)]);
+        expect([all.status, one.status]).toEqual([200, 200]);
+        expect(all.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      }
+      expect((await head('/api/tasks/t_doesnotexist0000/events')).status).toBe(404);
+      expect(tight.services.streams.countFor(user)).toBe(0);
+      const real = await SseClient.open(`${tight.url}/api/events`, { token });
+      expect(real.status).toBe(200);
+      await real.next('snapshot');
+      real.close();
     });
   });
 });

@@ -142,7 +142,7 @@ describe.each(backends)('worker routes (%s Redis)', (backend) => {
           { status: 'running', progress: { current: 2, total: 10, percent: 20 } },
         ],
         [{ progress: { percent: 50 } }, { progress: { current: 5, total: 10, percent: 50 } }],
-        [{ stage: 'running_tests' }, { stage: 'running_tests' }],
+        [{ stage: 'reporting' }, { stage: 'reporting' }],
         [
           { message: 'Running 12 tests: login, checkout…' },
           { message: 'Running 12 tests: login, checkout…' },
@@ -188,6 +188,9 @@ describe.each(backends)('worker routes (%s Redis)', (backend) => {
       ['an unknown field', { progres: { current: 1 } }],
       ['a result without a final status', { result: { itemsFound: 1 } }],
       ['an error without a final status', { error: 'it broke' }],
+      ['nothing (an empty update)', {}],
+      ['an empty progress', { progress: {} }],
+      ['a stage the type does not have', { stage: 'ai_parsing' }],
     ])('answers 400 and leaves the task unchanged when the update has %s', async (_, body) => {
       const owner = uniqueUser();
       const task = await createTask(owner, { total: 10 });
@@ -196,6 +199,18 @@ describe.each(backends)('worker routes (%s Redis)', (backend) => {
       const res = await progress(task.id, body);
       expect(res.status).toBe(400);
       expect(res.json.error).toEqual({ code: expect.any(String), message: expect.any(String) });
+      expect(await server.services.tracker.get(task.id)).toEqual(before);
+    });
+
+    it('answers 400 and keeps the data when a second update would take it past the key cap', async () => {
+      const task = await createTask(uniqueUser(), { total: 10 });
+      const keys = (from: number) =>
+        Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${from + i}`, i]));
+      expect((await progress(task.id, { data: keys(0) })).status).toBe(200);
+      const before = await server.services.tracker.get(task.id);
+      const res = await progress(task.id, { data: keys(25) });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('invalid-task');
       expect(await server.services.tracker.get(task.id)).toEqual(before);
     });
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type RequestHandler, Router } from 'express';
-import { taskUpdateBodySchema, workerCreateTaskBodySchema } from '../../protocol';
-import { AppError, validationError } from '../errors';
+import { parseTaskUpdate, parseWorkerCreateTaskBody } from '../../protocol';
+import { AppError } from '../errors';
 import type { AppServices } from '../services';
 import { taskIdOf } from './task-routes';
 
@@ -21,12 +21,7 @@ export function workerRoutes(s: AppServices): Router {
   };
 
   router.post('/api/worker/tasks', requireWorker, async (req, res) => {
-    const parsed = workerCreateTaskBodySchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const unknownType = parsed.error.issues.some((i) => i.path[0] === 'type');
-      throw validationError(parsed.error, unknownType ? 'unknown-task-type' : 'invalid-request');
-    }
-    const { ownerId, type, total, trigger } = parsed.data;
+    const { ownerId, type, total, trigger } = parseWorkerCreateTaskBody(req.body);
     const task = await s.tracker.create({
       ownerId,
       type,
@@ -39,9 +34,7 @@ export function workerRoutes(s: AppServices): Router {
 
   router.post('/api/tasks/:id/progress', requireWorker, async (req, res) => {
     const id = taskIdOf(req);
-    const parsed = taskUpdateBodySchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw validationError(parsed.error, 'invalid-progress');
-    res.json({ task: await s.tracker.update(id, parsed.data) });
+    res.json({ task: await s.tracker.update(id, parseTaskUpdate(req.body)) });
   });
 
   return router;

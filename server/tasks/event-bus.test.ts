@@ -11,47 +11,12 @@ import {
 } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 import { type ChainReport, checkChain, seededRandom, seqOf, waitFor } from '../test-support/stream-checks';
-import { type BusMetrics, EventBus, logCovers, type Subscription } from './event-bus';
+import { type BusMetrics, EventBus, type Subscription } from './event-bus';
 import { keys } from './keys';
 import { ProgressTracker } from './progress-tracker';
-import { type LoggedEvent, type LogRead, TaskStore } from './task-store';
+import { type LoggedEvent, TaskStore } from './task-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function logged(epoch: string, seq: number): LoggedEvent {
-  return { id: `${epoch}.${seq}`, epoch, seq, type: 'progress', task: {} as LoggedEvent['task'], raw: '' };
-}
-
-function read(epoch: string, headSeq: number, seqs: number[]): LogRead {
-  return {
-    epoch,
-    headSeq,
-    firstSeq: seqs[0] ?? null,
-    events: seqs.map((s) => logged(epoch, s)),
-  };
-}
-
-describe('logCovers', () => {
-  const E = '1700000000000';
-  it('covers an exact tail and an up-to-date position', () => {
-    expect(logCovers(read(E, 10, [6, 7, 8, 9, 10]), E, 5)).toBe(true);
-    expect(logCovers(read(E, 10, []), E, 10)).toBe(true);
-    expect(logCovers(read(E, 0, []), E, 0)).toBe(true);
-  });
-  it('does not cover a trimmed log (the first event is past the position)', () => {
-    expect(logCovers(read(E, 10, [8, 9, 10]), E, 5)).toBe(false);
-    expect(logCovers(read(E, 10, []), E, 5)).toBe(false);
-  });
-  it('does not cover a read with a hole or an extra event', () => {
-    expect(logCovers(read(E, 10, [6, 7, 9, 10]), E, 5)).toBe(false);
-    expect(logCovers(read(E, 10, [6, 7, 8, 9, 10, 11]), E, 5)).toBe(false);
-  });
-  it('does not cover another epoch or a position ahead of the head', () => {
-    expect(logCovers(read(E, 10, [6, 7, 8, 9, 10]), '1600000000000', 5)).toBe(false);
-    expect(logCovers(read(E, 10, []), E, 11)).toBe(false);
-    expect(logCovers(read(E, 0, []), E, 1)).toBe(false);
-  });
-});
 
 const silent = pino({ level: 'silent' });
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EventPosition } from '../../protocol';
+import { compareEpochs, type EventPosition, logCovers, malformedIdReason, resetReason } from '../../protocol';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
@@ -22,13 +22,6 @@ export interface BusMetrics {
   reset(): void;
   gapFilled(): void;
   published(event: LoggedEvent): void;
-}
-
-/** True when `read` holds every event after `afterSeq` (none missing between it and the head). */
-export function logCovers(read: LogRead, epoch: string, afterSeq: number): boolean {
-  if (read.epoch !== epoch || afterSeq > read.headSeq) return false;
-  const missing = read.headSeq - afterSeq;
-  return read.events.length === missing && (missing === 0 || read.events[0]?.seq === afterSeq + 1);
 }
 
 /**
@@ -204,7 +197,7 @@ export class Subscription {
       if (from) {
         const read = await this.bus.readLogAfter(this.userId, from.seq);
         if (this.isClosed()) return;
-        if (logCovers(read, from.epoch, from.seq)) {
+        if (logCovers(read, from)) {
           this.epoch = from.epoch;
           this.lastSeq = from.seq;
           for (const ev of read.events) this.emit(ev);
@@ -214,7 +207,7 @@ export class Subscription {
           this.adopt(await this.handler.resync(resetReason(read, from)));
         }
       } else {
-        this.adopt(await this.handler.resync(fromRaw === null ? null : 'malformed Last-Event-ID'));
+        this.adopt(await this.handler.resync(fromRaw === null ? null : malformedIdReason));
         if (fromRaw !== null) this.bus.recordReset();
       }
     } catch (err) {
@@ -286,7 +279,7 @@ export class Subscription {
     try {
       const read = await this.bus.readLogAfter(this.userId, this.lastSeq);
       if (this.isClosed()) return;
-      if (logCovers(read, this.epoch, this.lastSeq)) {
+      if (logCovers(read, this.position)) {
         for (const ev of read.events) this.emit(ev);
         if (read.events.length) this.bus.recordGapFill();
       } else {
@@ -322,16 +315,4 @@ export class Subscription {
       this.accept(queue[i]!);
     }
   }
-}
-
-/** Orders epochs (digit strings, ms timestamps) without going through floating point. */
-function compareEpochs(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function resetReason(read: LogRead, from: EventPosition): string {
-  if (read.epoch !== from.epoch) return 'event store was reset';
-  if (from.seq > read.headSeq) return 'unknown event id';
-  return 'missed events are no longer retained';
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { getTaskType, type Task, type TaskParams } from '../../protocol';
+import { failStepFor, randomFailStep, stepScript, type Task, type TaskParams } from '../../protocol';
 import { AppError } from '../errors';
 import type { ProgressTracker } from './progress-tracker';
 
@@ -34,26 +34,13 @@ export class SimulatedRunner {
   }
 
   private async steps(task: Task, params: TaskParams, signal: AbortSignal): Promise<void> {
-    const def = getTaskType(task.type);
     const random = this.options.random ?? Math.random;
-    const failureChance = (params.failureRate ?? 0) / def.steps.length;
-    for (const step of def.steps) {
+    const failAtStep =
+      failStepFor(task.type, params.failAt) ?? randomFailStep(task.type, params.failureRate ?? 0, random);
+    for (const step of stepScript(task.type, failAtStep)) {
       await sleep(step.durationMs / this.options.speed, signal);
-      if (params.failAt === step.stage || random() < failureChance) {
-        await this.tracker.fail(
-          task.id,
-          step.failMessage ?? `${def.title} failed while ${step.stage.replace(/_/g, ' ')}`,
-        );
-        return;
-      }
-      await this.tracker.update(task.id, {
-        progress: { current: step.current, total: def.total },
-        stage: step.stage,
-        message: step.message,
-        ...(step.data ? { data: { ...step.data } } : {}),
-      });
+      await this.tracker.update(task.id, step.patch);
     }
-    await this.tracker.complete(task.id, { ...def.result }, def.completedMessage);
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { isTerminal, type Task } from '../../protocol';
+import { applyPatch, isTerminal, type Task } from '../../protocol';
 import { keys } from './keys';
-import { applyPatch, type TaskWriteListener } from './progress-tracker';
+import type { TaskWriteListener } from './progress-tracker';
 import type { TaskStore } from './task-store';
 
 /** What a person reads on a task whose worker went quiet. */

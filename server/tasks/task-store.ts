@@ -61,8 +61,6 @@ export interface LoggedEvent {
   task: Task;
   /** The exact JSON that was logged; SSE data is sliced from it instead of re-serialising. */
   raw: string;
-  /** The framed SSE message, built once and shared by every stream that sends this event. */
-  frame?: string;
 }
 
 /** Parses a logged/published event string. Trusts its shape (only this module writes it). */

@@ -3,8 +3,7 @@
  * from `demo-tasks.ts` (the registry's scripts); nothing here copies a registry text.
  */
 import { useState } from 'react';
-import { taskScript } from '../../mocks/scenario-script';
-import { getTaskType, type TaskStatus, taskStatuses } from '../../protocol';
+import { getTaskType, type TaskStatus, taskScript, taskStatuses } from '../../protocol';
 import { ActivityFeedRow, describeActivity } from '../components/ui/activity-feed-row';
 import { StatusBadge } from '../components/ui/badge';
 import { Card } from '../components/ui/card';

@@ -1,11 +1,20 @@
 /**
- * The gallery's tasks, every one made from the registry through the mocks' task scripts
+ * The gallery's tasks, every one made from the registry through protocol's task scripts
  * (`taskScript`: the registry's steps, messages, data, results and fail messages) — never a copied
  * text. Times are fixed, so that the gallery looks the same on every visit.
  */
 
-import { cancelledTask, failStepFor, taskScript } from '../../mocks/scenario-script';
-import { getTaskType, percentOf, stagesOf, type Task, type TaskType, taskTypeNames } from '../../protocol';
+import {
+  cancelledTask,
+  failStepFor,
+  getTaskType,
+  percentOf,
+  stagesOf,
+  type Task,
+  type TaskType,
+  taskScript,
+  taskTypeNames,
+} from '../../protocol';
 
 /** When every gallery task was created: 09:41:00 UTC. */
 export const demoCreatedAt = Date.UTC(2025, 0, 6, 9, 41, 0);
@@ -58,7 +67,7 @@ export function demoTask(type: TaskType, state: DemoState): Task {
       return scriptOf(type, id, failStepFor(type, state.stage ?? middleStage(type))).at(-1)!.task;
     case 'cancelled': {
       const task = runningAt(type, id, state.percent);
-      return cancelledTask(task, Date.parse(task.updatedAt) + 1500);
+      return cancelledTask(task, new Date(Date.parse(task.updatedAt) + 1500));
     }
   }
 }

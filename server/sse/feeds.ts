@@ -1,0 +1,225 @@
+import type { Response } from 'express';
+import {
+  type EventPosition,
+  isTerminal,
+  parseEventId,
+  sawTheEndByPosition,
+  sawTheEndInLog,
+} from '../../protocol';
+import type { Identity } from '../auth/session-tokens';
+import { AppError, notFound, redisUnavailable } from '../errors';
+import type { AppServices } from '../services';
+import type { SubscriptionHandler } from '../tasks/event-bus';
+import { eventData, type LoggedEvent } from '../tasks/task-store';
+import { frameEvent, frameJson } from './framer';
+import { SseStream } from './sse-stream';
+
+/** Where a stream resumes: the client's resume id as sent, and its parsed position (null when absent or malformed). */
+export interface ResumeFrom {
+  raw: string | null;
+  position: EventPosition | null;
+}
+
+export function resumeFrom(raw: string | null): ResumeFrom {
+  return { raw, position: parseEventId(raw) };
+}
+
+/** What a HEAD on a stream route answers: the stream's headers, no body, no stream slot. */
+export const streamHeaders = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+} as const;
+
+/**
+ * The two SSE feeds — everything of a user's tasks, or one task until it ends — over the event
+ * bus: opening checks (drain, per-user limit, Redis), the session-expiry timer, catch-up and live
+ * delivery. Each logged event is framed once for every stream that sends it.
+ */
+export class StreamFeeds {
+  /** Keyed by the logged event object, which the bus shares among every subscription it reaches. */
+  private readonly frames = new WeakMap<LoggedEvent, string>();
+  /** A broadcast writes one event to many streams in a row: skip even the map lookup for those. */
+  private lastEvent: LoggedEvent | null = null;
+  private lastFrame = '';
+
+  constructor(private readonly s: AppServices) {}
+
+  frameOf(ev: LoggedEvent): string {
+    if (ev === this.lastEvent) return this.lastFrame;
+    let frame = this.frames.get(ev);
+    if (frame === undefined) {
+      frame = frameEvent(ev.type, eventData(ev), ev.id);
+      this.frames.set(ev, frame);
+    }
+    this.lastEvent = ev;
+    this.lastFrame = frame;
+    return frame;
+  }
+
+  /** `GET /api/events`: connected, then replay or (reset +) snapshot, then live events. */
+  async openUserFeed(identity: Identity, res: Response, from: ResumeFrom): Promise<void> {
+    const { userId } = identity;
+    this.ensureRedis();
+    const stream = this.openStream(identity, res);
+    const { store, metrics } = this.s;
+    const handler: SubscriptionHandler = {
+      deliver: (ev) => {
+        stream.write(this.frameOf(ev));
+        metrics.deliveries++;
+      },
+      async resync(reason) {
+        const read = await store.list(userId);
+        if (reason) stream.send('reset', { reason });
+        stream.send('snapshot', { tasks: [...read.active, ...read.finished] });
+        return { epoch: read.epoch, seq: read.headSeq };
+      },
+      fail: (err) => this.failStream(stream, err),
+    };
+    await this.follow(stream, userId, handler, from);
+  }
+
+  /**
+   * `GET /api/tasks/:id/events`: like the user feed for one task, ending after its terminal event.
+   * Answers `ended` (for a 204) without opening when the client already has that final event.
+   */
+  async openTaskFeed(
+    identity: Identity,
+    res: Response,
+    taskId: string,
+    from: ResumeFrom,
+  ): Promise<'open' | 'ended'> {
+    const { userId } = identity;
+    const at = await this.taskAt(userId, taskId);
+    if (!at.task) throw notFound();
+    if (
+      from.position &&
+      isTerminal(at.task.status) &&
+      (await this.sawTheEnd(userId, taskId, from.position, at))
+    ) {
+      return 'ended';
+    }
+    const stream = this.openStream(identity, res);
+    const { store, metrics } = this.s;
+    const handler: SubscriptionHandler = {
+      deliver: (ev) => {
+        if (ev.task.id !== taskId) return;
+        stream.write(this.frameOf(ev));
+        metrics.deliveries++;
+        if (isTerminal(ev.task.status)) stream.end('task-finished');
+      },
+      async resync(reason) {
+        const now = await store.taskAt(userId, taskId);
+        if (reason) stream.send('reset', { reason });
+        if (!now.task) {
+          stream.end('task-finished');
+        } else {
+          stream.send('snapshot', { tasks: [now.task] });
+          if (isTerminal(now.task.status) && now.lastEventId) {
+            stream.write(frameJson(now.task.status, { task: now.task }, now.lastEventId));
+            stream.end('task-finished');
+          }
+        }
+        return { epoch: now.epoch, seq: now.headSeq };
+      },
+      fail: (err) => this.failStream(stream, err),
+    };
+    await this.follow(stream, userId, handler, from);
+    return 'open';
+  }
+
+  /** For HEAD on the per-task stream: 404 exactly as GET would, without opening anything. */
+  async checkTaskExists(userId: string, taskId: string): Promise<void> {
+    if (!(await this.taskAt(userId, taskId)).task) throw notFound();
+  }
+
+  private async taskAt(userId: string, taskId: string) {
+    try {
+      return await this.s.store.taskAt(userId, taskId);
+    } catch {
+      throw redisUnavailable();
+    }
+  }
+
+  private async follow(stream: SseStream, userId: string, handler: SubscriptionHandler, from: ResumeFrom) {
+    const sub = this.s.bus.subscribe(userId, handler);
+    stream.onClose(() => sub.close());
+    await sub.start(from.position, from.raw);
+  }
+
+  /** Opens a stream after the checks that may still answer with a status code. */
+  private openStream(identity: Identity, res: Response): SseStream {
+    const { s } = this;
+    const { userId, expiresAt } = identity;
+    if (s.streams.draining) {
+      s.metrics.rejectedStreams.inc({ reason: 'shutting-down' });
+      throw new AppError('shutting-down', 'this server is restarting; reconnect shortly', 503, {
+        'Retry-After': '1',
+        Connection: 'close',
+      });
+    }
+    if (!s.streams.hasRoomFor(userId)) {
+      s.metrics.rejectedStreams.inc({ reason: 'too-many' });
+      throw new AppError(
+        'too-many-streams',
+        `at most ${s.config.MAX_STREAMS_PER_USER} streams per user; close another tab or retry later`,
+        429,
+        { 'Retry-After': '5' },
+      );
+    }
+    const stream = new SseStream(res, {
+      userId,
+      maxBufferBytes: s.config.MAX_STREAM_BUFFER_BYTES,
+      retryMs: s.config.RETRY_MS,
+    });
+    s.streams.add(stream);
+    stream.open();
+    stream.send('connected', {
+      userId,
+      serverTime: new Date().toISOString(),
+      heartbeatMs: s.config.HEARTBEAT_MS,
+    });
+    this.endAtExpiry(stream, expiresAt);
+    return stream;
+  }
+
+  /** The session runs out: `auth-expired` first, so the client signs in again and resumes by id. */
+  private endAtExpiry(stream: SseStream, expiresAt: number): void {
+    // setTimeout fires at once past 2^31-1 ms; a longer session is capped, never ended early.
+    const expiry = setTimeout(
+      () => {
+        stream.send('auth-expired', {});
+        stream.end('auth-expired');
+      },
+      Math.min(expiresAt - Date.now(), 2 ** 31 - 1),
+    );
+    expiry.unref();
+    stream.onClose(() => clearTimeout(expiry));
+  }
+
+  private failStream(stream: SseStream, err: unknown): void {
+    this.s.metrics.redisErrors.inc();
+    this.s.log.warn({ err: (err as Error).message }, 'stream failed while catching up; client will resume');
+    stream.abort('error');
+  }
+
+  /** 503 before any header is sent when the command connection is down (no round trip per connect). */
+  private ensureRedis(): void {
+    const status = this.s.redis.commands.status;
+    if (status === undefined || status === 'ready') return;
+    this.s.metrics.redisErrors.inc();
+    throw redisUnavailable();
+  }
+
+  private async sawTheEnd(
+    userId: string,
+    taskId: string,
+    from: EventPosition,
+    at: { epoch: string; headSeq: number; lastEventId: string | null },
+  ): Promise<boolean> {
+    return (
+      sawTheEndByPosition(from, at) ??
+      sawTheEndInLog(await this.s.bus.readLogAfter(userId, from.seq), from, taskId)
+    );
+  }
+}
