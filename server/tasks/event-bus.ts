@@ -150,17 +150,20 @@ export class EventBus {
 
   /**
    * Catches a lost tail: pub/sub can drop the last events of a burst with nothing after them to
-   * reveal the gap. One pipelined GET per user with streams here, once per heartbeat.
+   * reveal the gap. It also catches a user whose epoch changed with no event yet to show it (their
+   * meta was deleted or rolled back). One pipelined HMGET per user with streams here, per heartbeat.
    */
   async checkHeads(): Promise<void> {
     const users = [...this.byUser.keys()];
     if (users.length === 0) return;
     const pipeline = this.commands.pipeline();
-    for (const u of users) pipeline.get(keys.seq(u));
+    for (const u of users) pipeline.hmget(keys.meta(u), 'epoch', 'seq');
     const heads = await pipeline.exec().catch(() => null);
     if (!heads) return;
     users.forEach((u, i) => {
-      const head = Number(heads[i]?.[1] ?? 0);
+      const [epoch, seq] = (heads[i]?.[1] ?? []) as (string | null)[];
+      if (!epoch) return;
+      const head = { epoch, seq: Number(seq ?? 0) };
       for (const sub of this.byUser.get(u) ?? []) if (sub.isBehind(head)) void sub.fill();
     });
   }
@@ -230,8 +233,9 @@ export class Subscription {
     else if (this.state !== 'closed') this.pending.push(event);
   }
 
-  isBehind(headSeq: number): boolean {
-    return this.state === 'live' && headSeq > this.lastSeq;
+  /** True when the user's head is past this subscription, or in an epoch it has not reset into. */
+  isBehind(head: EventPosition): boolean {
+    return this.state === 'live' && (head.epoch !== this.epoch || head.seq > this.lastSeq);
   }
 
   close(): void {
