@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventPosition } from '../../protocol';
+import { enterCatchUp } from '../sse/sse-stream';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
@@ -203,6 +204,7 @@ export class Subscription {
    * it, else by reset + snapshot (or a plain snapshot when there is no `from`), then goes live.
    */
   async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
+    const leaveCatchUp = enterCatchUp(this.userId);
     try {
       if (from) {
         const read = await this.bus.readLogAfter(this.userId, from.seq);
@@ -223,6 +225,8 @@ export class Subscription {
     } catch (err) {
       if (!this.isClosed()) this.handler.fail(err);
       return;
+    } finally {
+      leaveCatchUp();
     }
     if (this.isClosed()) return;
     this.goLive();
@@ -287,6 +291,7 @@ export class Subscription {
     }
     if (this.state !== 'live') return;
     this.state = 'filling';
+    const leaveCatchUp = enterCatchUp(this.userId);
     try {
       const read = await this.bus.readLogAfter(this.userId, this.lastSeq);
       if (this.isClosed()) return;
@@ -300,6 +305,8 @@ export class Subscription {
     } catch (err) {
       if (!this.isClosed()) this.handler.fail(err);
       return;
+    } finally {
+      leaveCatchUp();
     }
     if (this.isClosed()) return;
     this.goLive();
