@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { isRedisUnavailable } from './redis-errors';
 
 /** The one error type routes throw; the error middleware turns it into `{ error: { code, message } }`. */
 export class AppError extends Error {
@@ -49,14 +50,6 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       .set(appError.headers)
       .json({ error: { code: appError.code, message: appError.message } });
   };
-}
-
-/** ioredis gave up on a command because Redis cannot be reached: a 503 to retry, not a 500. */
-function isRedisUnavailable(err: unknown): err is Error {
-  return (
-    err instanceof Error &&
-    (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.')
-  );
 }
 
 interface BodyParserError {
