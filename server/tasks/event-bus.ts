@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventPosition } from '../../protocol';
+import { checkRedisSettings } from '../redis';
 import { enterCatchUp } from '../sse/sse-stream';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
@@ -65,6 +66,8 @@ export class EventBus {
     );
     await this.subscriber.subscribe(keys.eventsChannel);
     this.subscribed = true;
+    // Once per process start, not awaited: a warning about settings must not delay or block serving.
+    void checkRedisSettings(this.commands, this.log);
   }
 
   /** After a subscriber reconnect: make sure we are subscribed again, then fill every gap. */
