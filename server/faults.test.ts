@@ -212,6 +212,10 @@ describe.skipIf(!hasRedisServer)('Redis faults (real Redis)', () => {
     const from = snapshotHad ? snapshotHad.version + 1 : 1;
     expect(versions.filter((v) => v >= from)).toEqual(Array.from({ length: 12 - from }, (_, i) => i + from));
     const report = checkChain(events);
+    process.stdout.write(
+      `[restart empty] ${report.resets} resets, ${after.length} events after the reset, ` +
+        `${report.gaps.length} gaps, ${report.duplicates.length} duplicates\n`,
+    );
     expect(report.gaps).toEqual([]);
     expect(report.duplicates).toEqual([]);
     expect(report.disorder).toEqual([]);
