@@ -172,7 +172,7 @@ async function readHeads(redis: RedisProc, users: string[]): Promise<Record<stri
   for (let i = 0; i < users.length; i += chunk) {
     const part = users.slice(i, i + chunk);
     const pipeline = redis.client.pipeline();
-    for (const u of part) pipeline.get(keys.seq(u));
+    for (const u of part) pipeline.hget(keys.meta(u), 'seq');
     const out = (await pipeline.exec()) ?? [];
     part.forEach((u, j) => {
       heads[u] = Number(out[j]?.[1] ?? 0);

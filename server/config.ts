@@ -8,10 +8,23 @@ const intFrom = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+const redisCommandTimeoutSchema = intFrom(50, 600_000).default(2000);
+
+/** REDIS_COMMAND_TIMEOUT_MS alone, for code that makes Redis connections without the whole config. */
+export function redisCommandTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const parsed = redisCommandTimeoutSchema.safeParse(env.REDIS_COMMAND_TIMEOUT_MS || undefined);
+  return parsed.success ? parsed.data : 2000;
+}
+
 /** Environment variables the server reads; every one optional with a documented default. */
 const envSchema = z.object({
   PORT: intFrom(0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * A Redis command that has no reply after this many ms fails (the request answers 503) instead
+   * of waiting out a stalled Redis. Applies to the command connection, not the subscriber.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: redisCommandTimeoutSchema,
   /** Unset: ioredis-mock in-process (the embedded default). Set: a real Redis. */
   REDIS_URL: z
     .string()

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { ContractError as AppError, validationError } from '../protocol';
+import { isRedisUnavailable } from './redis-errors';
 
 /**
  * The one error type routes throw — protocol's ContractError, so rules shared with the mocks throw
@@ -38,14 +39,6 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       .set(appError.headers)
       .json({ error: { code: appError.code, message: appError.message } });
   };
-}
-
-/** ioredis gave up on a command because Redis cannot be reached: a 503 to retry, not a 500. */
-function isRedisUnavailable(err: unknown): err is Error {
-  return (
-    err instanceof Error &&
-    (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.')
-  );
 }
 
 interface BodyParserError {

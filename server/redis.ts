@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
+import { redisCommandTimeoutMs } from './config';
 
 /**
  * The process's two Redis connections: one for commands, one subscriber shared by every stream.
@@ -14,18 +15,94 @@ export interface RedisPair {
 /** Each embedded instance gets its own data set (ioredis-mock shares data per host:port). */
 let embeddedInstances = 0;
 
-export function createRedisPair(url: string | undefined): RedisPair {
-  if (!url) {
-    const commands = new RedisMock({ port: 10_000 + embeddedInstances++ }) as unknown as Redis;
-    return { commands, subscriber: commands.duplicate(), embedded: true };
-  }
-  const options = {
-    // Fail commands fast while Redis is away instead of queueing them without bound.
+/**
+ * Options for a connection that serves requests: a command fails after `commandTimeoutMs` when
+ * Redis stalls (DEBUG SLEEP, CLIENT PAUSE, a slow script, a half-open link), and while Redis is
+ * away it waits for at most two reconnect attempts instead of queueing without bound — either way
+ * the request gets a 503 within seconds rather than hanging.
+ */
+export function requestConnectionOptions(commandTimeoutMs: number): RedisOptions {
+  return {
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 2000),
   };
+}
+
+export function createRedisPair(
+  url: string | undefined,
+  { commandTimeoutMs = redisCommandTimeoutMs() }: { commandTimeoutMs?: number } = {},
+): RedisPair {
+  if (!url) {
+    const commands = new RedisMock({ port: 10_000 + embeddedInstances++ }) as unknown as Redis;
+    return { commands, subscriber: commands.duplicate(), embedded: true };
+  }
+  const options = requestConnectionOptions(commandTimeoutMs);
   const commands = new Redis(url, options);
-  const subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
+  // The subscriber waits for messages by design (no timeout) and keeps (re)subscribing for ever.
+  const subscriber = new Redis(url, { ...options, commandTimeout: undefined, maxRetriesPerRequest: null });
   return { commands, subscriber, embedded: false };
+}
+
+/** What `checkRedisSettings` found; `warnings` is empty when the settings suit the guarantees. */
+export interface RedisSettingsReport {
+  maxmemoryPolicy: string | null;
+  aof: boolean | null;
+  rdbSchedule: string | null;
+  warnings: string[];
+}
+
+/**
+ * Reads the settings taskstream's guarantees depend on and warns, loudly and naming the risk, when
+ * they do not hold. It warns rather than refuses: with any policy no event is lost silently (an
+ * evicted meta, log or counter turns into reset + snapshot), but tasks can vanish; and managed
+ * Redis often disables CONFIG, where refusing to start would take the service down over settings
+ * it cannot read. Falls back to INFO when CONFIG is unavailable. Skips ioredis-mock.
+ */
+export async function checkRedisSettings(
+  redis: Redis,
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
+): Promise<RedisSettingsReport> {
+  const report: RedisSettingsReport = { maxmemoryPolicy: null, aof: null, rdbSchedule: null, warnings: [] };
+  if (!(redis instanceof Redis)) return report; // the embedded ioredis-mock: nothing to check
+  const info = await redis.info().catch(() => '');
+  const fromInfo = (field: string) => new RegExp(`^${field}:(.*?)\\r?$`, 'm').exec(info)?.[1] ?? null;
+  const config = async (name: string): Promise<string | null> => {
+    const pair = (await redis.config('GET', name).catch(() => null)) as string[] | null;
+    return pair && pair.length >= 2 ? (pair[1] ?? null) : null;
+  };
+  report.maxmemoryPolicy = (await config('maxmemory-policy')) ?? fromInfo('maxmemory_policy');
+  const appendonly =
+    (await config('appendonly')) ??
+    (fromInfo('aof_enabled') === '1' ? 'yes' : fromInfo('aof_enabled') ? 'no' : null);
+  report.aof = appendonly === null ? null : appendonly === 'yes';
+  report.rdbSchedule = await config('save');
+
+  if (report.maxmemoryPolicy === null) {
+    report.warnings.push(
+      'cannot read maxmemory-policy: make sure it is noeviction, or Redis may evict tasks and event logs under memory pressure',
+    );
+  } else if (report.maxmemoryPolicy !== 'noeviction') {
+    report.warnings.push(
+      `maxmemory-policy is ${report.maxmemoryPolicy}, not noeviction: under memory pressure Redis will evict tasks, ` +
+        'event logs and counters (clients then get reset + snapshot, and evicted tasks disappear); set noeviction',
+    );
+  }
+  if (report.aof === false && report.rdbSchedule === '') {
+    report.warnings.push(
+      'Redis has no persistence (appendonly no, save ""): a Redis restart loses every task and event log; turn on appendonly',
+    );
+  } else if (report.aof === false) {
+    report.warnings.push(
+      'appendonly is off: a Redis restart brings back the last RDB snapshot, older than the events clients hold ' +
+        '(they get reset + snapshot, and writes since that snapshot are lost); appendonly yes is recommended',
+    );
+  } else if (report.aof === null) {
+    report.warnings.push('cannot read the persistence settings: appendonly yes is recommended');
+  }
+  for (const warning of report.warnings) log.warn({ redisSetting: true }, `Redis settings: ${warning}`);
+  if (report.warnings.length === 0)
+    log.info({ maxmemoryPolicy: report.maxmemoryPolicy, aof: report.aof }, 'Redis settings ok');
+  return report;
 }

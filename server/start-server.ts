@@ -41,7 +41,8 @@ const DRAIN_SPREAD_MS = 5000;
 
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<TaskstreamServer> {
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
-  const redis = deps.redis ?? createRedisPair(config.REDIS_URL);
+  const redis =
+    deps.redis ?? createRedisPair(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   redis.commands.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   const services = createServices(config, redis, log);
   await services.bus.start();

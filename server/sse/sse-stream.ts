@@ -12,8 +12,10 @@ export type StreamEndReason =
 
 export interface SseStreamOptions {
   userId: string;
-  /** Unsent bytes past which the client is cut off; it reconnects and resumes by id. */
+  /** Unsent live bytes past which the client is cut off; it reconnects and resumes by id. Catch-up does not count. */
   maxBufferBytes: number;
+  /** No 'drain' for this long while output waits: the client is cut off. Default DEFAULT_STALL_TIMEOUT_MS. */
+  stallTimeoutMs?: number;
   retryMs: number;
 }
 
@@ -37,9 +39,44 @@ function uncork(socket: Socket): void {
   socket.uncork();
 }
 
+/** Catch-up goes to the socket in pieces of this many characters, the next one on 'drain'. */
+const CATCH_UP_PIECE_CHARS = 64 * 1024;
+/** A stream whose socket takes nothing for this long while output waits is dropped (it resumes by id). */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
 /**
- * One open `text/event-stream` response. Writes are synchronous and never queue without bound:
- * a client whose socket stops draining is dropped once its buffer passes `maxBufferBytes`.
+ * Users whose subscription is catching up (replay or snapshot) right now: what their streams are
+ * sent meanwhile is paced by the socket's drain and does not count against the slow-client bound.
+ * A live frame to another stream of the same user in that window is paced too, which costs nothing.
+ */
+const catchingUp = new Map<string, number>();
+
+/**
+ * Marks `userId` as catching up until the returned function is called: the bus calls it around a
+ * replay or a reset + snapshot. Nested and concurrent marks (several streams of one user) count.
+ */
+export function enterCatchUp(userId: string): () => void {
+  catchingUp.set(userId, (catchingUp.get(userId) ?? 0) + 1);
+  let left = false;
+  return () => {
+    if (left) return;
+    left = true;
+    const count = (catchingUp.get(userId) ?? 1) - 1;
+    if (count > 0) catchingUp.set(userId, count);
+    else catchingUp.delete(userId);
+  };
+}
+
+interface Queued {
+  text: string;
+  catchUp: boolean;
+}
+
+/**
+ * One open `text/event-stream` response. Live frames go straight to the socket; a client whose
+ * live backlog passes `maxBufferBytes` is dropped. Catch-up (replay, snapshot) is queued and fed
+ * to the socket a piece per 'drain', so a large one is never mistaken for a stalled client; live
+ * frames that come meanwhile wait behind it, in order, and do count against the bound.
  */
 export class SseStream {
   readonly userId: string;
@@ -51,6 +88,14 @@ export class SseStream {
   private readonly closeListeners: Array<(reason: StreamEndReason) => void> = [];
   /** Set once the headers are out, when frames can bypass `res` (chunked, a body, nothing queued in `res`). */
   private socket: Socket | null = null;
+  /** Output waiting for the socket to drain, oldest first. */
+  private queue: Queued[] = [];
+  private queuedChars = 0;
+  private queuedLiveChars = 0;
+  private waitingForDrain = false;
+  private stallTimer: NodeJS.Timeout | null = null;
+  /** Set by `end()` while output is still queued: the response ends once it has gone out. */
+  private endWhenFlushed: { retryFrame: string | null } | null = null;
 
   constructor(
     private readonly res: Response,
@@ -58,7 +103,11 @@ export class SseStream {
   ) {
     this.userId = options.userId;
     // `res` (not `req`) 'close' fires only when the response is really over.
-    res.on('close', () => this.markClosed('client-closed'));
+    res.on('close', () => {
+      this.dropQueue();
+      this.endWhenFlushed = null;
+      this.markClosed('client-closed');
+    });
     // The client may have gone while the route was still awaiting (auth, Redis): 'close' has
     // already fired and will not fire again, so the stream would stay registered for ever.
     if (res.destroyed || res.req.socket.destroyed) this.markClosed('client-closed');
@@ -86,25 +135,19 @@ export class SseStream {
     }
   }
 
-  /** Bytes written but not yet accepted by the socket. */
+  /** Bytes written but not yet accepted by the socket (queued catch-up included). */
   get bufferedBytes(): number {
-    return this.res.writableLength;
+    return this.sinkBuffered() + this.queuedChars;
   }
 
   write(chunk: string): void {
     if (this.closed) return;
-    const socket = this.socket;
-    if (socket) {
-      // As http's own write does: what is written in one tick leaves in one writev.
-      if (!socket.writableCorked) {
-        socket.cork();
-        process.nextTick(uncork, socket);
-      }
-      socket.write(chunkOf(chunk));
-    } else {
-      this.res.write(chunk);
+    if (catchingUp.has(this.userId) || this.queue.length > 0) {
+      this.enqueue(chunk, catchingUp.has(this.userId));
+      return;
     }
-    const buffered = socket ? socket.writableLength : this.res.writableLength;
+    this.toSocket(chunk);
+    const buffered = this.sinkBuffered();
     if (buffered === 0) this.lastDrainedAt = Date.now();
     else if (buffered > this.options.maxBufferBytes) this.abort('slow-client');
   }
@@ -113,17 +156,24 @@ export class SseStream {
     this.write(frameJson(name, value, id));
   }
 
-  /** Ends the response cleanly after what was written. */
+  /** Ends the response cleanly after what was written (queued catch-up included). */
   end(reason: StreamEndReason, retryMs?: number): void {
     if (this.closed) return;
-    if (retryMs !== undefined) this.res.write(frameRetry(retryMs));
+    const retryFrame = retryMs === undefined ? null : frameRetry(retryMs);
     this.markClosed(reason);
+    if (this.queue.length > 0) {
+      this.endWhenFlushed = { retryFrame };
+      return;
+    }
+    if (retryFrame) this.res.write(retryFrame);
     this.res.end();
   }
 
   /** Drops the connection at once, discarding what is buffered. */
   abort(reason: StreamEndReason): void {
-    if (this.closed) return;
+    this.dropQueue();
+    if (this.closed && !this.endWhenFlushed) return;
+    this.endWhenFlushed = null;
     this.markClosed(reason);
     this.res.destroy();
   }
@@ -132,6 +182,85 @@ export class SseStream {
   onClose(listener: (reason: StreamEndReason) => void): void {
     if (this.closed) listener(this.endReason ?? 'client-closed');
     else this.closeListeners.push(listener);
+  }
+
+  private sinkBuffered(): number {
+    return this.socket ? this.socket.writableLength : this.res.writableLength;
+  }
+
+  /** Writes now; returns false when the socket wants a 'drain' before more. */
+  private toSocket(chunk: string): boolean {
+    const socket = this.socket;
+    if (!socket) return this.res.write(chunk);
+    // As http's own write does: what is written in one tick leaves in one writev.
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
+    return socket.write(chunkOf(chunk));
+  }
+
+  private enqueue(text: string, catchUp: boolean): void {
+    for (let at = 0; at < text.length; at += CATCH_UP_PIECE_CHARS) {
+      const piece = text.length <= CATCH_UP_PIECE_CHARS ? text : text.slice(at, at + CATCH_UP_PIECE_CHARS);
+      this.queue.push({ text: piece, catchUp });
+    }
+    this.queuedChars += text.length;
+    if (!catchUp) {
+      this.queuedLiveChars += text.length;
+      // What the socket holds meanwhile is catch-up, at most a piece of it: only queued live frames count.
+      if (this.queuedLiveChars > this.options.maxBufferBytes) {
+        this.abort('slow-client');
+        return;
+      }
+    }
+    this.pump();
+  }
+
+  /** Feeds queued output to the socket until it asks for a 'drain', then waits for one. */
+  private pump(): void {
+    if (this.waitingForDrain) return;
+    while (this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.queuedChars -= next.text.length;
+      if (!next.catchUp) this.queuedLiveChars -= next.text.length;
+      if (!this.toSocket(next.text)) {
+        this.awaitDrain();
+        return;
+      }
+    }
+    this.lastDrainedAt = Date.now();
+    const ending = this.endWhenFlushed;
+    if (ending) {
+      this.endWhenFlushed = null;
+      if (ending.retryFrame) this.res.write(ending.retryFrame);
+      this.res.end();
+    }
+  }
+
+  private awaitDrain(): void {
+    const sink = this.socket ?? this.res;
+    this.waitingForDrain = true;
+    this.stallTimer = setTimeout(
+      () => this.abort('slow-client'),
+      this.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    );
+    this.stallTimer.unref();
+    sink.once('drain', () => {
+      if (this.stallTimer) clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+      this.waitingForDrain = false;
+      this.lastDrainedAt = Date.now();
+      if (this.queue.length > 0) this.pump();
+    });
+  }
+
+  private dropQueue(): void {
+    this.queue = [];
+    this.queuedChars = 0;
+    this.queuedLiveChars = 0;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
   }
 
   private markClosed(reason: StreamEndReason): void {

@@ -101,7 +101,7 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
     const user = uniqueUser();
     const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
     await env.tracker.update(task.id, { progress: { current: 1 } });
-    const epoch = await env.store.epoch();
+    const epoch = await env.store.epochOf(user);
     const release = env.holdReads();
     const a = recordingSub(env.bus, env.store, user);
     const aStarted = a.sub.start({ epoch, seq: 1 }, `${epoch}.1`);
@@ -128,7 +128,7 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
   it('drops a doorbell from an older epoch instead of filling from the log for ever', async () => {
     const user = uniqueUser();
     const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
-    const epoch = await env.store.epoch();
+    const epoch = await env.store.epochOf(user);
     const s = recordingSub(env.bus, env.store, user);
     await s.sub.start(null, null);
     // A message published before Redis came back empty (its epoch is older) arrives late.

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { compareEpochs, type EventPosition, logCovers, malformedIdReason, resetReason } from '../../protocol';
+import { checkRedisSettings } from '../redis';
+import { enterCatchUp } from '../sse/sse-stream';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
@@ -57,6 +59,8 @@ export class EventBus {
     );
     await this.subscriber.subscribe(keys.eventsChannel);
     this.subscribed = true;
+    // Once per process start, not awaited: a warning about settings must not delay or block serving.
+    void checkRedisSettings(this.commands, this.log);
   }
 
   /** After a subscriber reconnect: make sure we are subscribed again, then fill every gap. */
@@ -143,17 +147,20 @@ export class EventBus {
 
   /**
    * Catches a lost tail: pub/sub can drop the last events of a burst with nothing after them to
-   * reveal the gap. One pipelined GET per user with streams here, once per heartbeat.
+   * reveal the gap. It also catches a user whose epoch changed with no event yet to show it (their
+   * meta was deleted or rolled back). One pipelined HMGET per user with streams here, per heartbeat.
    */
   async checkHeads(): Promise<void> {
     const users = [...this.byUser.keys()];
     if (users.length === 0) return;
     const pipeline = this.commands.pipeline();
-    for (const u of users) pipeline.get(keys.seq(u));
+    for (const u of users) pipeline.hmget(keys.meta(u), 'epoch', 'seq');
     const heads = await pipeline.exec().catch(() => null);
     if (!heads) return;
     users.forEach((u, i) => {
-      const head = Number(heads[i]?.[1] ?? 0);
+      const [epoch, seq] = (heads[i]?.[1] ?? []) as (string | null)[];
+      if (!epoch) return;
+      const head = { epoch, seq: Number(seq ?? 0) };
       for (const sub of this.byUser.get(u) ?? []) if (sub.isBehind(head)) void sub.fill();
     });
   }
@@ -193,6 +200,7 @@ export class Subscription {
    * it, else by reset + snapshot (or a plain snapshot when there is no `from`), then goes live.
    */
   async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
+    const leaveCatchUp = enterCatchUp(this.userId);
     try {
       if (from) {
         const read = await this.bus.readLogAfter(this.userId, from.seq);
@@ -213,6 +221,8 @@ export class Subscription {
     } catch (err) {
       if (!this.isClosed()) this.handler.fail(err);
       return;
+    } finally {
+      leaveCatchUp();
     }
     if (this.isClosed()) return;
     this.goLive();
@@ -223,8 +233,9 @@ export class Subscription {
     else if (this.state !== 'closed') this.pending.push(event);
   }
 
-  isBehind(headSeq: number): boolean {
-    return this.state === 'live' && headSeq > this.lastSeq;
+  /** True when the user's head is past this subscription, or in an epoch it has not reset into. */
+  isBehind(head: EventPosition): boolean {
+    return this.state === 'live' && (head.epoch !== this.epoch || head.seq > this.lastSeq);
   }
 
   close(): void {
@@ -276,6 +287,7 @@ export class Subscription {
     }
     if (this.state !== 'live') return;
     this.state = 'filling';
+    const leaveCatchUp = enterCatchUp(this.userId);
     try {
       const read = await this.bus.readLogAfter(this.userId, this.lastSeq);
       if (this.isClosed()) return;
@@ -289,6 +301,8 @@ export class Subscription {
     } catch (err) {
       if (!this.isClosed()) this.handler.fail(err);
       return;
+    } finally {
+      leaveCatchUp();
     }
     if (this.isClosed()) return;
     this.goLive();

@@ -81,7 +81,7 @@ export class StallSweeper {
       );
       cursor = next;
       for (const key of activeKeys) {
-        for (const taskId of await this.redis.smembers(key)) {
+        for (const taskId of await this.redis.zrange(key, 0, -1)) {
           if (await this.failIfStalled(taskId)) failed++;
         }
       }

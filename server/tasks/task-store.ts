@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Task, TaskEventName } from '../../protocol';
 import { keys } from './keys';
 
@@ -6,43 +6,78 @@ import { keys } from './keys';
 export const TASK_TTL_S = 24 * 60 * 60;
 /** Finished tasks kept per user for lists and snapshots. */
 export const RECENT_FINISHED_MAX = 50;
+/**
+ * Active tasks one list or snapshot holds at most (the newest by creation): about 3 MB of small
+ * tasks, which keeps a snapshot a bounded amount of work to build and to send.
+ */
+export const ACTIVE_LIST_MAX = 10_000;
+
+/**
+ * A user's current epoch, started afresh when the user's meta hash is gone (a Redis that came back
+ * empty, eviction, deletion) or was written by another Redis instance (`boot` is the run_id, read
+ * here inside the script so no write can slip through between a failover and the server noticing
+ * it): an RDB restore or a lagging replica brings back an older, consistent meta, and the seq it
+ * holds would hand out ids that clients already have for other events. A new epoch is above the old
+ * one even when clocks disagree, and the old log goes (its seqs would collide with the new ones).
+ * ioredis-mock has no INFO in Lua: there `boot` is empty and only a missing meta starts an epoch.
+ */
+const userEpochLua = `
+local function userEpoch(meta, log, proposed)
+  local boot = ''
+  local ok, info = pcall(redis.call, 'INFO', 'server')
+  if ok and type(info) == 'string' then boot = string.match(info, 'run_id:(%x+)') or '' end
+  local stored = redis.call('HMGET', meta, 'epoch', 'boot')
+  if stored[1] and stored[2] == boot then return stored[1] end
+  local epoch = tonumber(proposed)
+  local old = tonumber(stored[1] or '0') or 0
+  if old >= epoch then epoch = old + 1 end
+  epoch = string.format('%.0f', epoch)
+  redis.call('DEL', log)
+  redis.call('HSET', meta, 'epoch', epoch, 'seq', '0', 'boot', boot)
+  return epoch
+end
+`;
 
 /**
  * Writes one task version and its event atomically: version check, epoch, sequence number, log
  * entry, trim, task state, indexes and the publish all happen in one script, so no reader can
  * see an id without its log entry, and per-user ids are published in order.
  */
-const writeEventScript = `
-local cur = redis.call('HGET', KEYS[4], 'v')
+const writeEventScript = `${userEpochLua}
+local cur = redis.call('HGET', KEYS[3], 'v')
 if ARGV[2] == '0' then
   if cur then return {'exists', cur} end
 elseif cur ~= ARGV[2] then
   return {'conflict', cur or ''}
 end
-local epoch = redis.call('GET', KEYS[1])
-if not epoch then
-  epoch = ARGV[1]
-  redis.call('SET', KEYS[1], epoch)
-end
-local seq = redis.call('INCR', KEYS[2])
+local epoch = userEpoch(KEYS[1], KEYS[2], ARGV[1])
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[8])
 local id = epoch .. '.' .. string.format('%d', seq)
 local ev = '{"id":"' .. id .. '","type":"' .. ARGV[5] .. '","task":' .. ARGV[4] .. '}'
-redis.call('ZADD', KEYS[3], seq, ev)
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[9]))
+redis.call('ZADD', KEYS[2], seq, ev)
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[9]))
+redis.call('EXPIRE', KEYS[2], ARGV[8])
+redis.call('HSET', KEYS[3], 'json', ARGV[4], 'v', ARGV[3], 'owner', ARGV[11], 'eid', id)
 redis.call('EXPIRE', KEYS[3], ARGV[8])
-redis.call('HSET', KEYS[4], 'json', ARGV[4], 'v', ARGV[3], 'owner', ARGV[11], 'eid', id)
-redis.call('EXPIRE', KEYS[4], ARGV[8])
 if ARGV[6] == '1' then
-  redis.call('SREM', KEYS[5], ARGV[12])
-  redis.call('ZADD', KEYS[6], ARGV[7], ARGV[12])
-  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, -1 - tonumber(ARGV[13]))
-  redis.call('EXPIRE', KEYS[6], ARGV[8])
+  redis.call('ZREM', KEYS[4], ARGV[12])
+  redis.call('ZADD', KEYS[5], ARGV[7], ARGV[12])
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -1 - tonumber(ARGV[13]))
+  redis.call('EXPIRE', KEYS[5], ARGV[8])
 else
-  redis.call('SADD', KEYS[5], ARGV[12])
+  redis.call('ZADD', KEYS[4], ARGV[14], ARGV[12])
 end
-redis.call('EXPIRE', KEYS[5], ARGV[8])
+redis.call('EXPIRE', KEYS[4], ARGV[8])
 redis.call('PUBLISH', ARGV[10], ev)
 return {'ok', id}
+`;
+
+/** For reads that find no meta: starts the user's epoch (as the next write would) so a cursor can name it. */
+const ensureEpochScript = `${userEpochLua}
+local epoch = userEpoch(KEYS[1], KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return epoch
 `;
 
 type ScriptFn = (...args: (string | number)[]) => Promise<[string, string]>;
@@ -100,13 +135,20 @@ export interface TaskListRead {
 
 export class TaskStore {
   private readonly writeEvent: ScriptFn;
+  private readonly ensureEpoch: (...args: (string | number)[]) => Promise<string>;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: { logSize: number },
   ) {
-    redis.defineCommand('tsWriteEvent', { numberOfKeys: 6, lua: writeEventScript });
-    this.writeEvent = (redis as unknown as Record<'tsWriteEvent', ScriptFn>).tsWriteEvent.bind(redis);
+    redis.defineCommand('tsWriteEvent', { numberOfKeys: 5, lua: writeEventScript });
+    redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
+    const scripts = redis as unknown as {
+      tsWriteEvent: ScriptFn;
+      tsEnsureEpoch: (...args: (string | number)[]) => Promise<string>;
+    };
+    this.writeEvent = scripts.tsWriteEvent.bind(redis);
+    this.ensureEpoch = scripts.tsEnsureEpoch.bind(redis);
   }
 
   /**
@@ -116,8 +158,7 @@ export class TaskStore {
   async write(task: Task, type: TaskEventName): Promise<WriteOutcome> {
     const terminal = type === 'completed' || type === 'failed' || type === 'cancelled';
     const [status, value] = await this.writeEvent(
-      keys.epoch,
-      keys.seq(task.ownerId),
+      keys.meta(task.ownerId),
       keys.log(task.ownerId),
       keys.task(task.id),
       keys.active(task.ownerId),
@@ -135,6 +176,7 @@ export class TaskStore {
       task.ownerId,
       task.id,
       RECENT_FINISHED_MAX,
+      Date.parse(task.createdAt),
     );
     if (status === 'ok') return { ok: true, eventId: value };
     return {
@@ -151,27 +193,40 @@ export class TaskStore {
     return { task: JSON.parse(json) as Task, lastEventId: eid };
   }
 
-  /** The current epoch, created when Redis has none (a fresh or emptied data set). */
-  async epoch(): Promise<string> {
-    await this.redis.set(keys.epoch, newEpoch(), 'NX');
-    const epoch = await this.redis.get(keys.epoch);
-    if (!epoch) throw new Error('epoch vanished');
-    return epoch;
+  /** The user's current epoch, started when Redis holds none for them. */
+  async epochOf(userId: string): Promise<string> {
+    return this.ensureEpoch(keys.meta(userId), keys.log(userId), newEpoch(), TASK_TTL_S);
+  }
+
+  /**
+   * Runs `reads` in one transaction after the user's epoch and head seq, so what they return is at
+   * least as new as that position. A user without meta gets an epoch first (then one retry), so
+   * every cursor names a real epoch and a new user's first event does not look like a reset.
+   */
+  private async readAtHead(
+    userId: string,
+    reads: (tx: ChainableCommander) => ChainableCommander,
+  ): Promise<{ epoch: string; headSeq: number; values: unknown[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const tx = this.redis.multi().hmget(keys.meta(userId), 'epoch', 'seq');
+      const [meta, ...values] = unwrap(await reads(tx).exec());
+      const [epoch, head] = meta as (string | null)[];
+      if (epoch) return { epoch, headSeq: head ? Number(head) : 0, values };
+      const created = await this.epochOf(userId);
+      // Deleted again in between: report the epoch just made, which no event carries yet.
+      if (attempt > 0) return { epoch: created, headSeq: 0, values };
+    }
   }
 
   /** Events after `afterSeq`, plus what is needed to tell whether the log still covers them. */
   async readLogAfter(userId: string, afterSeq: number): Promise<LogRead> {
-    const result = await this.redis
-      .multi()
-      .get(keys.epoch)
-      .get(keys.seq(userId))
-      .zrange(keys.log(userId), 0, 0, 'WITHSCORES')
-      .zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf')
-      .exec();
-    const [epoch, head, first, events] = unwrap(result) as [string | null, string | null, string[], string[]];
+    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
+      tx.zrange(keys.log(userId), 0, 0, 'WITHSCORES').zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf'),
+    );
+    const [first, events] = values as [string[], string[]];
     return {
-      epoch: epoch ?? (await this.epoch()),
-      headSeq: head ? Number(head) : 0,
+      epoch,
+      headSeq,
       firstSeq: first.length >= 2 ? Number(first[1]) : null,
       events: events.map(parseLoggedEvent),
     };
@@ -185,47 +240,36 @@ export class TaskStore {
     userId: string,
     taskId: string,
   ): Promise<{ epoch: string; headSeq: number; task: Task | null; lastEventId: string | null }> {
-    const result = await this.redis
-      .multi()
-      .get(keys.epoch)
-      .get(keys.seq(userId))
-      .hmget(keys.task(taskId), 'json', 'eid', 'owner')
-      .exec();
-    const [epoch, head, [json, eid, owner]] = unwrap(result) as [
-      string | null,
-      string | null,
-      (string | null)[],
-    ];
+    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
+      tx.hmget(keys.task(taskId), 'json', 'eid', 'owner'),
+    );
+    const [json, eid, owner] = values[0] as (string | null)[];
     const mine = json && eid && owner === userId;
     return {
-      epoch: epoch ?? (await this.epoch()),
-      headSeq: head ? Number(head) : 0,
+      epoch,
+      headSeq,
       task: mine ? (JSON.parse(json) as Task) : null,
       lastEventId: mine ? eid : null,
     };
   }
 
-  /** The user's active and recently finished tasks, with the event position they are at least as new as. */
+  /**
+   * The user's newest active tasks (at most ACTIVE_LIST_MAX) and recently finished ones, with the
+   * event position they are at least as new as.
+   */
   async list(userId: string): Promise<TaskListRead> {
-    const result = await this.redis
-      .multi()
-      .get(keys.epoch)
-      .get(keys.seq(userId))
-      .smembers(keys.active(userId))
-      .zrevrange(keys.recent(userId), 0, RECENT_FINISHED_MAX - 1)
-      .exec();
-    const [epoch, head, activeIds, finishedIds] = unwrap(result) as [
-      string | null,
-      string | null,
-      string[],
-      string[],
-    ];
+    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
+      tx
+        .zrevrange(keys.active(userId), 0, ACTIVE_LIST_MAX - 1)
+        .zrevrange(keys.recent(userId), 0, RECENT_FINISHED_MAX - 1),
+    );
+    const [activeIds, finishedIds] = values as [string[], string[]];
     const ids = [...activeIds, ...finishedIds];
     const tasks = ids.length ? await this.readTasks(ids) : [];
     const active = tasks.filter((t) => t.status === 'pending' || t.status === 'running');
     const finished = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running');
     active.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { epoch: epoch ?? (await this.epoch()), headSeq: head ? Number(head) : 0, active, finished };
+    return { epoch, headSeq, active, finished };
   }
 
   private async readTasks(ids: string[]): Promise<Task[]> {
@@ -246,7 +290,7 @@ function unwrap(result: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
-/** A new epoch: the current time in ms. A Redis that comes back empty later gets a larger one. */
+/** A proposed new epoch: the current time in ms (the script moves it past the user's old one when it knows it). */
 function newEpoch(): string {
   return String(Date.now());
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const RDB_FILE = 'dump.rdb';
+
 /** A real redis-server this test process started, on a free loopback port, with no persistence by default. */
 export class RedisServerProcess {
   private child: ChildProcess | null = null;
@@ -54,9 +56,13 @@ export class RedisServerProcess {
     return this.child?.pid;
   }
 
-  /** Starts redis-server; with `persist`, data is saved to and loaded from `dir` (for restarts that keep data). */
+  /**
+   * Starts redis-server; with `persist`, data is saved to and loaded from `dir` (for restarts that
+   * keep data). Without it, an RDB file a test made with `SAVE` is still loaded (no automatic saves).
+   */
   async launch({ persist = false }: { persist?: boolean } = {}): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
+    args.push('--dbfilename', RDB_FILE);
     args.push('--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always');
     if (!persist) args.push('--appendfilename', `empty-${Date.now()}.aof`);
     const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -99,16 +105,23 @@ export class RedisServerProcess {
     this.child = null;
   }
 
-  /** Kill and start again: `keepData` reloads the append-only file, otherwise Redis comes back empty. */
+  /**
+   * Kill and start again: `keepData` reloads the append-only file, otherwise Redis comes back empty;
+   * `fromRdb` brings back the data of the last `SAVE` instead (an older, consistent data set, as
+   * after a restore or a failover to a lagging replica).
+   */
   async restart({
     keepData = true,
+    fromRdb = false,
     downMs = 0,
   }: {
     keepData?: boolean;
+    fromRdb?: boolean;
     downMs?: number;
   } = {}): Promise<void> {
     await this.stop();
+    if (!fromRdb) rmSync(path.join(this.dir, RDB_FILE), { force: true });
     if (downMs) await new Promise((r) => setTimeout(r, downMs));
-    await this.launch({ persist: keepData });
+    await this.launch({ persist: keepData && !fromRdb });
   }
 }
