@@ -7,7 +7,7 @@ import {
   type StreamEvent,
   type StreamEventName,
   stagesOf,
-  type TaskMap,
+  streamFoldOf,
   taskTypeNames,
   taskTypes,
 } from '../protocol';
@@ -120,13 +120,13 @@ describe('streamScript', () => {
     expect(ids).toEqual(ids.map((_, i) => i + 1));
     for (let i = 1; i < script.length; i++)
       expect(script[i]!.atMs).toBeGreaterThanOrEqual(script[i - 1]!.atMs);
-    let tasks: TaskMap = {};
+    let fold = streamFoldOf();
     for (const { event } of script) {
       const parsed = roundTrip(event.type, event.data, event.id);
       expect(parsed, event.type).not.toBeNull();
-      tasks = applyEvent(tasks, parsed!);
+      fold = applyEvent(fold, parsed!);
     }
-    expect(Object.values(tasks).map((t) => t.status)).toEqual(['completed', 'failed']);
+    expect(Object.values(fold.tasks).map((t) => t.status)).toEqual(['completed', 'failed']);
   });
 });
 
