@@ -1,9 +1,10 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { MotionConfig } from 'motion/react';
-import { useState } from 'react';
-import { RouterProvider } from 'react-router';
+import { LazyMotion, MotionConfig } from 'motion/react';
+import { BrowserRouter } from 'react-router';
 import { ErrorBoundary } from './error-boundary';
-import { createAppRouter } from './router';
+import { AppRoutes } from './router';
+
+const loadMotionFeatures = () => import('./motion-features').then((module) => module.default);
 
 export interface AppProps {
   queryClient: QueryClient;
@@ -11,13 +12,17 @@ export interface AppProps {
 
 /** Providers and the router. The stream is not started here: it lives outside React (boot.ts). */
 export function App({ queryClient }: AppProps) {
-  const [router] = useState(createAppRouter);
   return (
     <ErrorBoundary>
       <QueryClientProvider client={queryClient}>
-        <MotionConfig reducedMotion="user">
-          <RouterProvider router={router} />
-        </MotionConfig>
+        {/* strict: a full `motion.*` component would pull every feature back into the first load. */}
+        <LazyMotion features={loadMotionFeatures} strict>
+          <MotionConfig reducedMotion="user">
+            <BrowserRouter>
+              <AppRoutes />
+            </BrowserRouter>
+          </MotionConfig>
+        </LazyMotion>
       </QueryClientProvider>
     </ErrorBoundary>
   );

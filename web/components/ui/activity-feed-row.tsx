@@ -1,4 +1,4 @@
-import { motion } from 'motion/react';
+import { m } from 'motion/react';
 import { getTaskType, type Task, type TaskEventName } from '../../../protocol';
 import { formatClock } from '../../lib/format';
 import { Badge, type BadgeTone } from './badge';
@@ -53,7 +53,7 @@ export interface ActivityFeedRowProps {
 export function ActivityFeedRow({ at, kind, message, title, animate = false }: ActivityFeedRowProps) {
   const iso = new Date(at).toISOString();
   return (
-    <motion.li
+    <m.li
       initial={animate ? { opacity: 0, y: -6 } : false}
       animate={{ opacity: 1, y: 0 }}
       transition={{ duration: 0.2 }}
@@ -70,6 +70,6 @@ export function ActivityFeedRow({ at, kind, message, title, animate = false }: A
         {title && <span className="font-medium text-slate-900">{title}: </span>}
         {message}
       </p>
-    </motion.li>
+    </m.li>
   );
 }

@@ -1,5 +1,5 @@
 import { Loader2, Wifi, WifiOff } from 'lucide-react';
-import { motion, useReducedMotion } from 'motion/react';
+import { m, useReducedMotion } from 'motion/react';
 import { useNow } from '../../lib/use-now';
 import { type ConnectionState, useConnectionStore } from '../../stores/connection-store';
 
@@ -65,7 +65,7 @@ export function ConnectionIndicator({ state, lastHeartbeatAt }: ConnectionIndica
         <span className="relative inline-flex">
           <Wifi className="size-3.5" aria-hidden="true" />
           {beat !== null && !reduceMotion && (
-            <motion.span
+            <m.span
               key={beat}
               className="absolute inset-0 rounded-full bg-emerald-400"
               initial={{ opacity: 0.6, scale: 0.6 }}

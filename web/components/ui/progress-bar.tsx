@@ -1,4 +1,4 @@
-import { motion } from 'motion/react';
+import { m } from 'motion/react';
 
 export interface ProgressBarProps {
   /** 0..100. */
@@ -34,7 +34,7 @@ export function ProgressBar({
       aria-valuetext={valueText ?? `${value}%`}
       className={`w-full overflow-hidden rounded-full bg-slate-200 ${size === 'sm' ? 'h-1.5' : 'h-2.5'}`}
     >
-      <motion.div
+      <m.div
         className={`h-full w-full origin-left rounded-full ${barClassName}`}
         initial={false}
         animate={{ scaleX: value / 100 }}

@@ -1,5 +1,5 @@
 import { ChevronUp } from 'lucide-react';
-import { AnimatePresence, motion } from 'motion/react';
+import { AnimatePresence, m } from 'motion/react';
 import { useState } from 'react';
 import { isTerminal } from '../../../../protocol';
 import { dismissProgress, useProgressStackStore } from '../../../stores/progress-stack-store';
@@ -63,7 +63,7 @@ export function GlobalProgress() {
       <ul className="pointer-events-auto flex max-h-[70dvh] flex-col gap-2 overflow-y-auto">
         <AnimatePresence initial={false}>
           {visible.map((id) => (
-            <motion.li
+            <m.li
               key={id}
               layout="position"
               initial={{ opacity: 0, y: 16 }}
@@ -72,7 +72,7 @@ export function GlobalProgress() {
               transition={{ duration: 0.2 }}
             >
               <StackedCard id={id} />
-            </motion.li>
+            </m.li>
           ))}
         </AnimatePresence>
       </ul>
