@@ -1,8 +1,19 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { LazyMotion, MotionConfig } from 'motion/react';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter } from 'react-router';
 import { ErrorBoundary } from './error-boundary';
 import { AppRoutes } from './router';
+
+/** Development only: `import.meta.env.DEV` is a build-time constant, so production never bundles it. */
+const QueryDevtools =
+  import.meta.env.DEV && import.meta.env.MODE !== 'test'
+    ? lazy(() =>
+        import('@tanstack/react-query-devtools').then(({ ReactQueryDevtools }) => ({
+          default: ReactQueryDevtools,
+        })),
+      )
+    : null;
 
 const loadMotionFeatures = () => import('./motion-features').then((module) => module.default);
 
@@ -23,6 +34,11 @@ export function App({ queryClient }: AppProps) {
             </BrowserRouter>
           </MotionConfig>
         </LazyMotion>
+        {QueryDevtools && (
+          <Suspense fallback={null}>
+            <QueryDevtools buttonPosition="bottom-left" />
+          </Suspense>
+        )}
       </QueryClientProvider>
     </ErrorBoundary>
   );

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { applyTaskOp, isTerminal, type Task, type TaskMap, type TaskOp } from '../../protocol';
+import { inDevtools } from './dev-tools';
 
 export interface TaskChange {
   previous: Task | undefined;
@@ -12,7 +13,9 @@ interface TaskStoreState {
   byId: TaskMap;
 }
 
-export const useTaskStore = create<TaskStoreState>()(() => ({ byId: {} }));
+export const useTaskStore = create<TaskStoreState>()(
+  inDevtools<TaskStoreState>('tasks', () => ({ byId: {} })),
+);
 
 type ChangeListener = (changes: readonly TaskChange[]) => void;
 const listeners = new Set<ChangeListener>();
