@@ -1,8 +1,8 @@
 /**
  * `npm run size`: the JavaScript each route loads first, gzip, read from a production build's
  * manifest (`vite build --manifest`). "First" is the entry's static import graph plus the route's
- * lazy page and that page's static imports; chunks the app imports later (motion's animation
- * features, after the first paint) are listed apart.
+ * lazy page and that page's static imports; chunks the app imports later (the progress stack
+ * and motion, after the first paint) are listed apart.
  *
  *   npm run size                  build, then print the table
  *   npx tsx bench/bundle-size.ts  print the table of the build already in dist/
@@ -42,7 +42,7 @@ const routes: ReadonlyArray<{ route: string; page: string | null }> = [
 ];
 
 /** Loaded by the app after the first paint, whatever the route. */
-const afterFirstPaint = ['web/app/motion-features.ts'];
+const afterFirstPaint = ['web/features/progress/components/global-progress.tsx'];
 
 const distDir = path.resolve(args.dist);
 const manifestPath = path.join(distDir, '.vite', 'manifest.json');

@@ -1,5 +1,4 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { LazyMotion, MotionConfig } from 'motion/react';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter } from 'react-router';
 import { ErrorBoundary } from './error-boundary';
@@ -15,8 +14,6 @@ const QueryDevtools =
       )
     : null;
 
-const loadMotionFeatures = () => import('./motion-features').then((module) => module.default);
-
 export interface AppProps {
   queryClient: QueryClient;
 }
@@ -26,14 +23,9 @@ export function App({ queryClient }: AppProps) {
   return (
     <ErrorBoundary>
       <QueryClientProvider client={queryClient}>
-        {/* strict: a full `motion.*` component would pull every feature back into the first load. */}
-        <LazyMotion features={loadMotionFeatures} strict>
-          <MotionConfig reducedMotion="user">
-            <BrowserRouter>
-              <AppRoutes />
-            </BrowserRouter>
-          </MotionConfig>
-        </LazyMotion>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
         {QueryDevtools && (
           <Suspense fallback={null}>
             <QueryDevtools buttonPosition="bottom-left" />
