@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskOp } from '../../protocol';
 import { finish, makeTask } from '../test/factories';
 import { server } from '../test/msw-server';
-import type { RejectedTask } from './parse-tasks';
 import { Poller, type PollerOptions } from './poller';
+import type { RejectedTask } from './task-list';
 
 interface Harness {
   poller: Poller;

@@ -1,5 +1,5 @@
 import { type Task, type TaskOp, taskResponseSchema } from '../../protocol';
-import { parseTaskList, type RejectedTask } from './parse-tasks';
+import { fetchTaskList, jsonRequest, type RejectedTask } from './task-list';
 
 export interface PollerOptions {
   /** Task list endpoint; polled with `?status=active`. */
@@ -75,12 +75,9 @@ export class Poller {
 
   private async pollOnce(round: number): Promise<void> {
     try {
-      const res = await this.options.fetch(`${this.options.tasksUrl}?status=active`, jsonRequest);
+      const list = await fetchTaskList(this.options.fetch, `${this.options.tasksUrl}?status=active`);
       if (!this.isCurrent(round)) return;
-      if (res.status === 401) return this.options.onUnauthorized();
-      if (!res.ok) return;
-      const list = parseTaskList(await res.json());
-      if (!list || !this.isCurrent(round)) return;
+      if (list.kind === 'unauthorized') return this.options.onUnauthorized();
       if (list.rejected.length) this.options.onRejectedTasks?.(list.rejected);
       if (list.tasks.length) this.options.onOp({ kind: 'tasks', tasks: list.tasks });
       const listed = new Set(list.tasks.map((t) => t.id));
@@ -101,8 +98,3 @@ export class Poller {
     return parsed.success ? parsed.data.task : null;
   }
 }
-
-export const jsonRequest: RequestInit = {
-  credentials: 'same-origin',
-  headers: { accept: 'application/json' },
-};

@@ -5,8 +5,8 @@ import type { ConnectionState } from '../stores/connection-store';
 import { advance, finish, makeTask } from '../test/factories';
 import { FakeEventSource } from '../test/fake-event-source';
 import { server } from '../test/msw-server';
-import type { RejectedTask } from './parse-tasks';
 import { StreamClient, type StreamClientOptions } from './stream-client';
+import type { RejectedTask } from './task-list';
 
 interface Harness {
   client: StreamClient;

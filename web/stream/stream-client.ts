@@ -4,79 +4,22 @@ import {
   type StreamEvent,
   type StreamReading,
   streamEventNames,
-  type TaskOp,
 } from '../../protocol';
 import type { ConnectionState } from '../stores/connection-store';
 import { backoffDelay } from './backoff';
-import { parseStreamFrame, parseTaskList, type RejectedTask } from './parse-tasks';
-import { jsonRequest, Poller } from './poller';
+import { Poller } from './poller';
+import {
+  type EventSourceFactory,
+  type EventSourceLike,
+  resolveSettings,
+  type StreamClientOptions,
+  type StreamClientSettings,
+} from './stream-client-options';
+import { fetchTaskList, jsonRequest, parseStreamFrame, type RejectedTask } from './task-list';
 
-/** The part of the browser's EventSource the client uses (a fake implements it in tests). */
-export interface EventSourceLike {
-  readonly readyState: number;
-  onopen: ((event: Event) => void) | null;
-  onerror: ((event: Event) => void) | null;
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
-  close(): void;
-}
-
-export type EventSourceFactory = (url: string) => EventSourceLike;
+export type { EventSourceLike, StreamClientOptions };
 
 const CONNECTING = 0;
-
-export interface StreamClientOptions {
-  /** Stream endpoint. Default `/api/events`. */
-  eventsUrl?: string;
-  /** Task list endpoint, read first and polled while the stream is down. Default `/api/tasks`. */
-  tasksUrl?: string;
-  /** Session probe: a 401 here after a refused stream means signed out. Default `/api/auth/me`. */
-  meUrl?: string;
-  createEventSource?: EventSourceFactory;
-  fetch?: typeof fetch;
-  now?: () => number;
-  random?: () => number;
-  /** Backoff: first ceiling in ms, doubled per failure. Default 1000. */
-  baseDelayMs?: number;
-  /** Backoff: largest delay in ms. Default 30000. */
-  maxDelayMs?: number;
-  /**
-   * Least reconnect delay in ms: the server's `retry:` base (`RETRY_MS`, default 1000). The browser
-   * hides the value it received, so the client honours it by letting the browser make the first
-   * reconnect after a live stream ends (it waits exactly the server's, possibly jittered, `retry:`).
-   */
-  retryFloorMs?: number;
-  /** A stream counts as healthy (backoff resets) after being live this long, in ms. Default 10000. */
-  healthyAfterMs?: number;
-  /** No valid frame this long after opening → treat as down (and poll). Default 10000 ms. */
-  firstByteTimeoutMs?: number;
-  /** Polling interval while the stream is down, in ms. Default 5000. */
-  pollIntervalMs?: number;
-  /** Start polling once the stream has been down this long, in ms. Default 2500. */
-  pollAfterMs?: number;
-  /** Heartbeat interval assumed until `connected` names it, in ms. Default 15000. */
-  defaultHeartbeatMs?: number;
-  /** How often the watchdog compares timestamps, in ms. Default 1000. */
-  watchdogTickMs?: number;
-  /** Ids of tasks the app still shows as active: polled one by one when they leave the active list. */
-  activeTaskIds?: () => readonly string[];
-  /** `navigator.onLine`. Default true when unknown. */
-  isOnline?: () => boolean;
-  /**
-   * A `GET /api/tasks` request already under way (started at boot, beside the session check), used
-   * instead of a new one by the first start that reads the list. Called at most once.
-   */
-  takePrefetchedTaskList?: () => Promise<Response> | null;
-  /** Task state changes, in order (batch them before the store). */
-  onOp: (op: TaskOp) => void;
-  /** Tasks of a list or snapshot that the contract rejected and that were skipped. */
-  onRejectedTasks?: (rejected: readonly RejectedTask[]) => void;
-  onState: (state: ConnectionState) => void;
-  onHeartbeat?: (at: number) => void;
-  /** Any valid event id seen, so that another tab can resume from it. */
-  onEventId?: (id: string) => void;
-  /** The server no longer accepts the session (401 or `auth-expired`): sign in again to resume. */
-  onSignedOut?: (reason: 'expired') => void;
-}
 
 type Phase =
   | 'idle'
@@ -89,24 +32,6 @@ type Phase =
   | 'signed-out'
   | 'stopped';
 
-type Settings = Required<
-  Pick<
-    StreamClientOptions,
-    | 'eventsUrl'
-    | 'tasksUrl'
-    | 'meUrl'
-    | 'baseDelayMs'
-    | 'maxDelayMs'
-    | 'retryFloorMs'
-    | 'healthyAfterMs'
-    | 'firstByteTimeoutMs'
-    | 'pollIntervalMs'
-    | 'pollAfterMs'
-    | 'defaultHeartbeatMs'
-    | 'watchdogTickMs'
-  >
->;
-
 /**
  * The one live connection of the app, owned outside React. It reads the task list, opens the
  * stream at the list's cursor, feeds every valid event to `onOp`, and keeps the stream alive:
@@ -114,7 +39,7 @@ type Settings = Required<
  * while down, and a hand-back to the stream when it returns.
  */
 export class StreamClient {
-  private readonly settings: Settings;
+  private readonly settings: StreamClientSettings;
   private readonly createEventSource: EventSourceFactory;
   private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
@@ -139,20 +64,7 @@ export class StreamClient {
   private generation = 0;
 
   constructor(private readonly options: StreamClientOptions) {
-    this.settings = {
-      eventsUrl: options.eventsUrl ?? '/api/events',
-      tasksUrl: options.tasksUrl ?? '/api/tasks',
-      meUrl: options.meUrl ?? '/api/auth/me',
-      baseDelayMs: options.baseDelayMs ?? 1000,
-      maxDelayMs: options.maxDelayMs ?? 30_000,
-      retryFloorMs: options.retryFloorMs ?? 1000,
-      healthyAfterMs: options.healthyAfterMs ?? 10_000,
-      firstByteTimeoutMs: options.firstByteTimeoutMs ?? 10_000,
-      pollIntervalMs: options.pollIntervalMs ?? 5000,
-      pollAfterMs: options.pollAfterMs ?? 2500,
-      defaultHeartbeatMs: options.defaultHeartbeatMs ?? 15_000,
-      watchdogTickMs: options.watchdogTickMs ?? 1000,
-    };
+    this.settings = resolveSettings(options);
     this.createEventSource =
       options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike);
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
@@ -256,17 +168,12 @@ export class StreamClient {
     this.phase = 'loading';
     this.emitState({ status: 'connecting' });
     try {
-      const res = await (this.options.takePrefetchedTaskList?.() ??
-        this.fetchFn(this.settings.tasksUrl, {
-          ...jsonRequest,
-          signal: timeoutSignal(this.settings.firstByteTimeoutMs),
-        }));
+      const prefetched = this.options.takePrefetchedTaskList?.();
+      const list = await fetchTaskList(prefetched ? () => prefetched : this.fetchFn, this.settings.tasksUrl, {
+        signal: timeoutSignal(this.settings.firstByteTimeoutMs),
+      });
       if (generation !== this.generation) return;
-      if (res.status === 401) return this.signOut('expired');
-      if (!res.ok) throw new Error(`task list answered ${res.status}`);
-      const list = parseTaskList(await res.json());
-      if (!list) throw new Error('task list breaks the contract');
-      if (generation !== this.generation) return;
+      if (list.kind === 'unauthorized') return this.signOut('expired');
       this.reportRejected(list.rejected);
       this.options.onOp({ kind: 'load', tasks: list.tasks });
       this.lastEventId = list.cursor;

@@ -68,3 +68,27 @@ export function parseStreamFrame(
   const { tasks, rejected } = parseTasks(shape.data.tasks);
   return { event: { type: 'snapshot', ...(id ? { id } : {}), data: { tasks } }, rejected };
 }
+
+export const jsonRequest: RequestInit = {
+  credentials: 'same-origin',
+  headers: { accept: 'application/json' },
+};
+
+export type TaskListAnswer = ({ kind: 'list'; cursor: string } & ParsedTasks) | { kind: 'unauthorized' };
+
+/**
+ * Reads `GET /api/tasks` (the start-up list, or the active list while polling). A 401 is an answer
+ * (the session ended); a network error, another failing status or a broken shape throws.
+ */
+export async function fetchTaskList(
+  fetchFn: typeof fetch,
+  url: string,
+  init: RequestInit = {},
+): Promise<TaskListAnswer> {
+  const res = await fetchFn(url, { ...jsonRequest, ...init });
+  if (res.status === 401) return { kind: 'unauthorized' };
+  if (!res.ok) throw new Error(`task list answered ${res.status}`);
+  const list = parseTaskList(await res.json());
+  if (!list) throw new Error('task list breaks the contract');
+  return { kind: 'list', ...list };
+}
