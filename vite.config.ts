@@ -123,8 +123,12 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: 'motion', test: /node_modules[\\/](motion|framer-motion|motion-dom|motion-utils)[\\/]/ },
-            { name: 'vendor', test: /node_modules/ },
+            // Motion is left out of any group: its animation features are a lazy chunk of their own
+            // (LazyMotion), which a group would pull back into the first load.
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](?!(motion|framer-motion|motion-dom|motion-utils)[\\/])/,
+            },
           ],
         },
       },

@@ -1,15 +1,19 @@
 /**
  * Test support for the scenario suite: a real EventSource (the `eventsource` package) on an MSW
  * stream, every message validated with the protocol's `parseStreamEvent` and folded with
- * `applyEvent`, exactly as the SPA's store does. Node only.
+ * `applyEvent`: the protocol's stream reader and `applyTaskOp`, the very reducer the SPA's store
+ * runs, so what `tasks` holds is what the store would show. Node only.
  */
 import type { ErrorEvent } from 'eventsource';
 import {
   applyEvent,
+  applyTaskOp,
   isTaskEventName,
   parseStreamEvent,
   type StreamEvent,
+  type StreamFold,
   streamEventNames,
+  streamFoldOf,
   type Task,
   type TaskEventName,
   type TaskMap,
@@ -37,7 +41,7 @@ export class StreamRecorder {
   /** Messages the protocol rejected: must stay empty. */
   readonly invalid: { name: string; data: string }[] = [];
   readonly errors: { code: number | undefined; readyState: number; at: number }[] = [];
-  tasks: TaskMap;
+  private fold: StreamFold;
   lastEventId: string | null;
   lastFrameAt = performance.now();
   connection = 0;
@@ -48,9 +52,14 @@ export class StreamRecorder {
     private readonly path: string,
     options: { initial?: readonly Task[]; lastEventId?: string | null } = {},
   ) {
-    this.tasks = Object.fromEntries((options.initial ?? []).map((t) => [t.id, t]));
+    this.fold = streamFoldOf(applyTaskOp({}, { kind: 'load', tasks: options.initial ?? [] }));
     this.lastEventId = options.lastEventId ?? null;
     this.source = this.open(this.lastEventId);
+  }
+
+  /** The tasks as the SPA's store would hold them now. */
+  get tasks(): TaskMap {
+    return this.fold.tasks;
   }
 
   get readyState(): number {
@@ -113,7 +122,7 @@ export class StreamRecorder {
       return;
     }
     this.received.push({ event, at: performance.now(), connection: this.connection });
-    this.tasks = applyEvent(this.tasks, event);
+    this.fold = applyEvent(this.fold, event);
     if (isTaskEventName(event.type) && event.id) this.lastEventId = event.id;
   }
 }

@@ -3,6 +3,39 @@
  * registry file is nothing but data, and so that `task.ts` can derive its enum from the registry.
  */
 
+/**
+ * The icons a task type may name (lucide names). A fixed list, so that the web's icon map is typed
+ * `Record<TaskIcon, …>` and an icon without a component is a compile error, not a blank tile.
+ */
+export const taskIcons = [
+  'search',
+  'users',
+  'pen-line',
+  'handshake',
+  'globe',
+  'network',
+  'file-text',
+  'flask-conical',
+  'play',
+  'sparkles',
+] as const;
+export type TaskIcon = (typeof taskIcons)[number];
+
+/** The Tailwind colour families a task type may name; fixed for the same reason as `taskIcons`. */
+export const taskColors = [
+  'orange',
+  'amber',
+  'emerald',
+  'pink',
+  'sky',
+  'violet',
+  'blue',
+  'teal',
+  'indigo',
+  'fuchsia',
+] as const;
+export type TaskColor = (typeof taskColors)[number];
+
 /** One scripted step of a task type's work: what the simulated worker does and the mocks replay. */
 export interface TaskStep {
   /** Machine name of the stage this step belongs to (`ai_parsing`); `[a-z][a-z0-9_]*`. */
@@ -24,10 +57,10 @@ export interface TaskTypeDefinition {
   readonly title: string;
   /** One sentence on what the task does. */
   readonly description: string;
-  /** A lucide icon name (`search`, `network`, `file-text`, …). */
-  readonly icon: string;
-  /** A Tailwind colour family (`orange`, `violet`, …) for the card accent. */
-  readonly color: string;
+  /** A lucide icon name, one of `taskIcons`. */
+  readonly icon: TaskIcon;
+  /** A Tailwind colour family for the card accent, one of `taskColors`. */
+  readonly color: TaskColor;
   /** What `total` counts, for "Step 3 of 10" style labels (`batch`, `step`, `stage`). */
   readonly unit: string;
   /** Progress `total` for this type's tasks. */

@@ -5,6 +5,8 @@
  */
 import type { TaskTypeDefinition } from './task-type-definition';
 
+export { type TaskColor, type TaskIcon, taskColors, taskIcons } from './task-type-definition';
+
 export const taskTypes = {
   /** Seed 000: Reddit lead generation, 10 search-query batches that fill the leads table as they go. */
   reddit_leads: {

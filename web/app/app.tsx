@@ -1,9 +1,18 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { MotionConfig } from 'motion/react';
-import { useState } from 'react';
-import { RouterProvider } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter } from 'react-router';
 import { ErrorBoundary } from './error-boundary';
-import { createAppRouter } from './router';
+import { AppRoutes } from './router';
+
+/** Development only: `import.meta.env.DEV` is a build-time constant, so production never bundles it. */
+const QueryDevtools =
+  import.meta.env.DEV && import.meta.env.MODE !== 'test'
+    ? lazy(() =>
+        import('@tanstack/react-query-devtools').then(({ ReactQueryDevtools }) => ({
+          default: ReactQueryDevtools,
+        })),
+      )
+    : null;
 
 export interface AppProps {
   queryClient: QueryClient;
@@ -11,13 +20,17 @@ export interface AppProps {
 
 /** Providers and the router. The stream is not started here: it lives outside React (boot.ts). */
 export function App({ queryClient }: AppProps) {
-  const [router] = useState(createAppRouter);
   return (
     <ErrorBoundary>
       <QueryClientProvider client={queryClient}>
-        <MotionConfig reducedMotion="user">
-          <RouterProvider router={router} />
-        </MotionConfig>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+        {QueryDevtools && (
+          <Suspense fallback={null}>
+            <QueryDevtools buttonPosition="bottom-left" />
+          </Suspense>
+        )}
       </QueryClientProvider>
     </ErrorBoundary>
   );

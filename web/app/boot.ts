@@ -6,13 +6,15 @@ import { setSignedOut, useSessionStore } from '../stores/session-store';
 import { subscribeTaskChanges } from '../stores/task-store';
 import { createQueryInvalidator } from '../stream/query-invalidator';
 import { type StreamRuntimeOptions, startStreamRuntime } from '../stream/stream-runtime';
+import { startFirstLoad } from './first-load';
 import { createQueryClient } from './query-client';
 
 let booted: { queryClient: QueryClient } | null = null;
 
 /**
  * Wires the app outside React, once per page: task changes → progress stack and cache
- * invalidation, any 401 → sign-in page, the one stream runtime, and the first session check.
+ * invalidation, any 401 → sign-in page, the one stream runtime, and the first page's requests: the
+ * session check and (when a session is likely) the task list, together.
  */
 export function bootApp(options: { queryClient?: QueryClient; runtime?: StreamRuntimeOptions } = {}) {
   if (booted) return booted;
@@ -26,7 +28,12 @@ export function bootApp(options: { queryClient?: QueryClient; runtime?: StreamRu
       queryClient.clear();
     }
   });
-  startStreamRuntime({ refreshSession: () => refreshSession(), ...options.runtime });
+  const firstLoad = startFirstLoad();
+  startStreamRuntime({
+    refreshSession: () => refreshSession(),
+    ...options.runtime,
+    client: { takePrefetchedTaskList: firstLoad.takePrefetchedTaskList, ...options.runtime?.client },
+  });
   void refreshSession();
   booted = { queryClient };
   return booted;

@@ -1,12 +1,18 @@
 import { Activity, LogOut, Menu, X } from 'lucide-react';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Button } from '../components/ui/button';
 import { ConnectionIndicator } from '../components/ui/connection-indicator';
 import { useSignOut } from '../features/auth/api/sign-out';
-import { GlobalProgress } from '../features/progress/components/global-progress';
 import { useSessionStore } from '../stores/session-store';
 import { navItems } from './nav-items';
+
+/** The progress stack and the animation library it brings load after the page's first paint. */
+const GlobalProgress = lazy(() =>
+  import('../features/progress/components/global-progress').then(({ GlobalProgress }) => ({
+    default: GlobalProgress,
+  })),
+);
 
 function NavItems({ onNavigate }: { onNavigate?: () => void }) {
   return (
@@ -110,7 +116,9 @@ export function AppLayout() {
       <main id="main" className="mx-auto max-w-6xl px-4 py-6 pb-40">
         <Outlet />
       </main>
-      <GlobalProgress />
+      <Suspense fallback={null}>
+        <GlobalProgress />
+      </Suspense>
     </div>
   );
 }

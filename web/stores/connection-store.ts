@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { inDevtools } from './dev-tools';
 
 /**
  * What the app knows about its live updates, shown by the header indicator:
@@ -33,7 +34,9 @@ const initial: ConnectionStoreState = {
   follower: false,
 };
 
-export const useConnectionStore = create<ConnectionStoreState>()(() => initial);
+export const useConnectionStore = create<ConnectionStoreState>()(
+  inDevtools<ConnectionStoreState>('connection', () => initial),
+);
 
 export function setConnectionState(connection: ConnectionState): void {
   useConnectionStore.setState({ connection });

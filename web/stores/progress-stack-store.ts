@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { getTaskType, isTerminal, type Task } from '../../protocol';
+import { inDevtools } from './dev-tools';
 import type { TaskChange } from './task-store';
 
 interface ProgressStackState {
@@ -9,7 +10,9 @@ interface ProgressStackState {
   announcement: { seq: number; text: string } | null;
 }
 
-export const useProgressStackStore = create<ProgressStackState>()(() => ({ ids: [], announcement: null }));
+export const useProgressStackStore = create<ProgressStackState>()(
+  inDevtools<ProgressStackState>('progress-stack', () => ({ ids: [], announcement: null })),
+);
 
 /** What a person hears when a task ends. */
 export function endMessage(task: Task): string {

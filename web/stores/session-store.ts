@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { User } from '../../protocol';
+import { inDevtools } from './dev-tools';
 
 export type SessionState =
   | { status: 'unknown' }
@@ -10,7 +11,9 @@ interface SessionStoreState {
   session: SessionState;
 }
 
-export const useSessionStore = create<SessionStoreState>()(() => ({ session: { status: 'unknown' } }));
+export const useSessionStore = create<SessionStoreState>()(
+  inDevtools<SessionStoreState>('session', () => ({ session: { status: 'unknown' } })),
+);
 
 export function setSignedIn(user: User): void {
   const current = useSessionStore.getState().session;

@@ -1,18 +1,6 @@
 import { create } from 'zustand';
-import { applySnapshot, isTerminal, mergeTask, type Task, type TaskMap } from '../../protocol';
-
-/**
- * One batch-able change to the task state:
- * - `tasks`: task events or polled tasks, merged by version (older versions ignored);
- * - `snapshot`: the server's list of the user's tasks now (`replace` after a `reset`: versions restart);
- * - `load`: a list read at start-up or synced from the leader tab: replaces everything, announces nothing;
- * - `clear`: signed out.
- */
-export type TaskOp =
-  | { kind: 'tasks'; tasks: readonly Task[] }
-  | { kind: 'snapshot'; tasks: readonly Task[]; replace: boolean }
-  | { kind: 'load'; tasks: readonly Task[] }
-  | { kind: 'clear' };
+import { applyTaskOp, isTerminal, type Task, type TaskMap, type TaskOp } from '../../protocol';
+import { inDevtools } from './dev-tools';
 
 export interface TaskChange {
   previous: Task | undefined;
@@ -25,7 +13,9 @@ interface TaskStoreState {
   byId: TaskMap;
 }
 
-export const useTaskStore = create<TaskStoreState>()(() => ({ byId: {} }));
+export const useTaskStore = create<TaskStoreState>()(
+  inDevtools<TaskStoreState>('tasks', () => ({ byId: {} })),
+);
 
 type ChangeListener = (changes: readonly TaskChange[]) => void;
 const listeners = new Set<ChangeListener>();
@@ -34,23 +24,6 @@ const listeners = new Set<ChangeListener>();
 export function subscribeTaskChanges(listener: ChangeListener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-function fromList(tasks: readonly Task[]): TaskMap {
-  return Object.fromEntries(tasks.map((t) => [t.id, t]));
-}
-
-function reduce(byId: TaskMap, op: TaskOp): TaskMap {
-  switch (op.kind) {
-    case 'tasks':
-      return op.tasks.reduce(mergeTask, byId);
-    case 'snapshot':
-      return op.replace ? fromList(op.tasks) : applySnapshot(byId, op.tasks);
-    case 'load':
-      return fromList(op.tasks);
-    case 'clear':
-      return {};
-  }
 }
 
 /**
@@ -64,7 +37,7 @@ export function applyTaskOps(ops: readonly TaskOp[]): readonly TaskChange[] {
   let next = before;
   const fromEvents = new Set<string>();
   for (const op of ops) {
-    next = reduce(next, op);
+    next = applyTaskOp(next, op);
     if (op.kind === 'tasks') for (const t of op.tasks) fromEvents.add(t.id);
   }
   if (next === before) return [];

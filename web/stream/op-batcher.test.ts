@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskOp } from '../stores/task-store';
+import type { TaskOp } from '../../protocol';
 import { advance, finish, makeTask } from '../test/factories';
 import { OpBatcher } from './op-batcher';
 

@@ -1,5 +1,4 @@
-import type { Task } from '../../protocol';
-import type { TaskOp } from '../stores/task-store';
+import type { Task, TaskOp } from '../../protocol';
 
 /** Runs `callback` once, later; returns a cancel function. */
 export type Schedule = (callback: () => void) => () => void;

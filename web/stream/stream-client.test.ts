@@ -1,12 +1,12 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '../../protocol';
+import type { Task, TaskOp } from '../../protocol';
 import type { ConnectionState } from '../stores/connection-store';
-import type { TaskOp } from '../stores/task-store';
 import { advance, finish, makeTask } from '../test/factories';
 import { FakeEventSource } from '../test/fake-event-source';
 import { server } from '../test/msw-server';
 import { StreamClient, type StreamClientOptions } from './stream-client';
+import type { RejectedTask } from './task-list';
 
 interface Harness {
   client: StreamClient;
@@ -285,6 +285,43 @@ describe('StreamClient', () => {
     ]);
   });
 
+  it('keeps the other tasks and reports the one the contract rejects when a snapshot holds a bad task', async () => {
+    const rejected: RejectedTask[] = [];
+    const h = await started({ onRejectedTasks: (r) => rejected.push(...r) });
+    const es = FakeEventSource.latest();
+    es.connect();
+    const good = makeTask();
+    const bad = { ...makeTask(), status: 'exploded' };
+    es.send('snapshot', { tasks: [good, bad] });
+    expect(h.ops.filter((op) => op.kind === 'snapshot')).toEqual([
+      { kind: 'snapshot', tasks: [good], replace: false },
+    ]);
+    expect(rejected).toEqual([{ id: bad.id, reason: expect.stringContaining('status') }]);
+  });
+
+  it('loads the other tasks and reports the one the contract rejects when the list holds a bad task', async () => {
+    const good = makeTask();
+    const bad = { ...makeTask(), version: -1 };
+    server.use(http.get('/api/tasks', () => HttpResponse.json({ tasks: [bad, good], cursor: '7.3' })));
+    const rejected: RejectedTask[] = [];
+    const h = await started({ onRejectedTasks: (r) => rejected.push(...r) });
+    expect(h.ops[0]).toEqual({ kind: 'load', tasks: [good] });
+    expect(rejected.map((r) => r.id)).toEqual([bad.id]);
+    expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=7.3');
+  });
+
+  it('reads the list from the request started at boot instead of asking again', async () => {
+    const running = makeTask();
+    const prefetched = Promise.resolve(HttpResponse.json({ tasks: [running], cursor: '9.1' }));
+    let taken = 0;
+    const h = await started({
+      takePrefetchedTaskList: () => (taken++ === 0 ? prefetched : null),
+    });
+    expect(h.requests).not.toContain('GET /api/tasks');
+    expect(h.ops[0]).toEqual({ kind: 'load', tasks: [running] });
+    expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=9.1');
+  });
+
   it('polls active tasks while the stream is down and hands back when it returns', async () => {
     const running = makeTask({ percent: 40 });
     const watchedTask = makeTask();
@@ -323,17 +360,6 @@ describe('StreamClient', () => {
     const polls = h.requests.filter((r) => r === 'GET /api/tasks?status=active').length;
     await vi.advanceTimersByTimeAsync(30_000);
     expect(h.requests.filter((r) => r === 'GET /api/tasks?status=active')).toHaveLength(polls);
-  });
-
-  it('polls every interval for as long as the stream stays down', async () => {
-    const h = await started({ pollAfterMs: 0, pollIntervalMs: 5000, random: () => 1 });
-    FakeEventSource.latest().fail(false);
-    await settle();
-    await vi.advanceTimersByTimeAsync(0);
-    const count = () => h.requests.filter((r) => r === 'GET /api/tasks?status=active').length;
-    const first = count();
-    await vi.advanceTimersByTimeAsync(15_000);
-    expect(count() - first).toBeGreaterThanOrEqual(3);
   });
 
   it('falls back to polling when the stream sends no first byte in 10 s', async () => {

@@ -1,73 +1,25 @@
 import {
-  listTasksResponseSchema,
-  parseStreamEvent,
+  initialStreamReading,
+  readStreamEvent,
   type StreamEvent,
+  type StreamReading,
   streamEventNames,
-  taskResponseSchema,
 } from '../../protocol';
 import type { ConnectionState } from '../stores/connection-store';
-import type { TaskOp } from '../stores/task-store';
 import { backoffDelay } from './backoff';
+import { Poller } from './poller';
+import {
+  type EventSourceFactory,
+  type EventSourceLike,
+  resolveSettings,
+  type StreamClientOptions,
+  type StreamClientSettings,
+} from './stream-client-options';
+import { fetchTaskList, jsonRequest, parseStreamFrame, type RejectedTask } from './task-list';
 
-/** The part of the browser's EventSource the client uses (a fake implements it in tests). */
-export interface EventSourceLike {
-  readonly readyState: number;
-  onopen: ((event: Event) => void) | null;
-  onerror: ((event: Event) => void) | null;
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
-  close(): void;
-}
-
-export type EventSourceFactory = (url: string) => EventSourceLike;
+export type { EventSourceLike, StreamClientOptions };
 
 const CONNECTING = 0;
-
-export interface StreamClientOptions {
-  /** Stream endpoint. Default `/api/events`. */
-  eventsUrl?: string;
-  /** Task list endpoint, read first and polled while the stream is down. Default `/api/tasks`. */
-  tasksUrl?: string;
-  /** Session probe: a 401 here after a refused stream means signed out. Default `/api/auth/me`. */
-  meUrl?: string;
-  createEventSource?: EventSourceFactory;
-  fetch?: typeof fetch;
-  now?: () => number;
-  random?: () => number;
-  /** Backoff: first ceiling in ms, doubled per failure. Default 1000. */
-  baseDelayMs?: number;
-  /** Backoff: largest delay in ms. Default 30000. */
-  maxDelayMs?: number;
-  /**
-   * Least reconnect delay in ms: the server's `retry:` base (`RETRY_MS`, default 1000). The browser
-   * hides the value it received, so the client honours it by letting the browser make the first
-   * reconnect after a live stream ends (it waits exactly the server's, possibly jittered, `retry:`).
-   */
-  retryFloorMs?: number;
-  /** A stream counts as healthy (backoff resets) after being live this long, in ms. Default 10000. */
-  healthyAfterMs?: number;
-  /** No valid frame this long after opening → treat as down (and poll). Default 10000 ms. */
-  firstByteTimeoutMs?: number;
-  /** Polling interval while the stream is down, in ms. Default 5000. */
-  pollIntervalMs?: number;
-  /** Start polling once the stream has been down this long, in ms. Default 2500. */
-  pollAfterMs?: number;
-  /** Heartbeat interval assumed until `connected` names it, in ms. Default 15000. */
-  defaultHeartbeatMs?: number;
-  /** How often the watchdog compares timestamps, in ms. Default 1000. */
-  watchdogTickMs?: number;
-  /** Ids of tasks the app still shows as active: polled one by one when they leave the active list. */
-  activeTaskIds?: () => readonly string[];
-  /** `navigator.onLine`. Default true when unknown. */
-  isOnline?: () => boolean;
-  /** Task state changes, in order (batch them before the store). */
-  onOp: (op: TaskOp) => void;
-  onState: (state: ConnectionState) => void;
-  onHeartbeat?: (at: number) => void;
-  /** Any valid event id seen, so that another tab can resume from it. */
-  onEventId?: (id: string) => void;
-  /** The server no longer accepts the session (401 or `auth-expired`): sign in again to resume. */
-  onSignedOut?: (reason: 'expired') => void;
-}
 
 type Phase =
   | 'idle'
@@ -80,24 +32,6 @@ type Phase =
   | 'signed-out'
   | 'stopped';
 
-type Settings = Required<
-  Pick<
-    StreamClientOptions,
-    | 'eventsUrl'
-    | 'tasksUrl'
-    | 'meUrl'
-    | 'baseDelayMs'
-    | 'maxDelayMs'
-    | 'retryFloorMs'
-    | 'healthyAfterMs'
-    | 'firstByteTimeoutMs'
-    | 'pollIntervalMs'
-    | 'pollAfterMs'
-    | 'defaultHeartbeatMs'
-    | 'watchdogTickMs'
-  >
->;
-
 /**
  * The one live connection of the app, owned outside React. It reads the task list, opens the
  * stream at the list's cursor, feeds every valid event to `onOp`, and keeps the stream alive:
@@ -105,7 +39,7 @@ type Settings = Required<
  * while down, and a hand-back to the stream when it returns.
  */
 export class StreamClient {
-  private readonly settings: Settings;
+  private readonly settings: StreamClientSettings;
   private readonly createEventSource: EventSourceFactory;
   private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
@@ -122,35 +56,36 @@ export class StreamClient {
   private liveSince = 0;
   private downSince: number | null = null;
   private nextAt = 0;
-  private replaceNextSnapshot = false;
-  private polling = false;
+  private reading: StreamReading = initialStreamReading;
+  private readonly poller: Poller;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private pollTimer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   /** Bumped on stop/sign-out so that answers of older requests are ignored. */
   private generation = 0;
 
   constructor(private readonly options: StreamClientOptions) {
-    this.settings = {
-      eventsUrl: options.eventsUrl ?? '/api/events',
-      tasksUrl: options.tasksUrl ?? '/api/tasks',
-      meUrl: options.meUrl ?? '/api/auth/me',
-      baseDelayMs: options.baseDelayMs ?? 1000,
-      maxDelayMs: options.maxDelayMs ?? 30_000,
-      retryFloorMs: options.retryFloorMs ?? 1000,
-      healthyAfterMs: options.healthyAfterMs ?? 10_000,
-      firstByteTimeoutMs: options.firstByteTimeoutMs ?? 10_000,
-      pollIntervalMs: options.pollIntervalMs ?? 5000,
-      pollAfterMs: options.pollAfterMs ?? 2500,
-      defaultHeartbeatMs: options.defaultHeartbeatMs ?? 15_000,
-      watchdogTickMs: options.watchdogTickMs ?? 1000,
-    };
+    this.settings = resolveSettings(options);
     this.createEventSource =
       options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike);
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.heartbeatMs = this.settings.defaultHeartbeatMs;
+    this.poller = new Poller({
+      tasksUrl: this.settings.tasksUrl,
+      intervalMs: this.settings.pollIntervalMs,
+      fetch: this.fetchFn,
+      activeTaskIds: options.activeTaskIds,
+      canStart: () => this.phase !== 'live' && this.phase !== 'offline' && !this.isEnded(),
+      onStart: () => this.emitDownState(),
+      onOp: options.onOp,
+      onUnauthorized: () => this.signOut('expired'),
+      onRejectedTasks: options.onRejectedTasks,
+    });
+  }
+
+  private isEnded(): boolean {
+    return this.phase === 'stopped' || this.phase === 'signed-out';
   }
 
   /** The last task event id seen: where a new connection (or another tab) resumes. */
@@ -176,7 +111,7 @@ export class StreamClient {
     this.phase = 'idle';
     this.attempt = 0;
     this.downSince = null;
-    this.replaceNextSnapshot = false;
+    this.reading = initialStreamReading;
     this.startWatchdog();
     if (options.resumeFrom) {
       this.lastEventId = options.resumeFrom;
@@ -233,17 +168,15 @@ export class StreamClient {
     this.phase = 'loading';
     this.emitState({ status: 'connecting' });
     try {
-      const res = await this.fetchFn(this.settings.tasksUrl, {
-        ...jsonRequest,
+      const prefetched = this.options.takePrefetchedTaskList?.();
+      const list = await fetchTaskList(prefetched ? () => prefetched : this.fetchFn, this.settings.tasksUrl, {
         signal: timeoutSignal(this.settings.firstByteTimeoutMs),
       });
       if (generation !== this.generation) return;
-      if (res.status === 401) return this.signOut('expired');
-      if (!res.ok) throw new Error(`task list answered ${res.status}`);
-      const body = listTasksResponseSchema.parse(await res.json());
-      if (generation !== this.generation) return;
-      this.options.onOp({ kind: 'load', tasks: body.tasks });
-      this.lastEventId = body.cursor;
+      if (list.kind === 'unauthorized') return this.signOut('expired');
+      this.reportRejected(list.rejected);
+      this.options.onOp({ kind: 'load', tasks: list.tasks });
+      this.lastEventId = list.cursor;
       this.connect();
     } catch {
       if (generation !== this.generation) return;
@@ -281,15 +214,23 @@ export class StreamClient {
 
   private handleFrame(source: EventSourceLike, name: string, message: MessageEvent<string>): void {
     if (this.source !== source) return;
-    const event = parseStreamEvent(name, message.data, message.lastEventId || undefined);
-    if (!event) return;
+    const frame = parseStreamFrame(name, message.data, message.lastEventId || undefined);
+    if (!frame) return;
+    this.reportRejected(frame.rejected);
     const at = this.now();
     this.lastFrameAt = at;
-    this.apply(event, at);
+    this.apply(frame.event, at);
     this.markHealthy(at);
   }
 
+  private reportRejected(rejected: readonly RejectedTask[]): void {
+    if (rejected.length) this.options.onRejectedTasks?.(rejected);
+  }
+
+  /** The task state goes through the protocol's reader; this adds the connection's own bookkeeping. */
   private apply(event: StreamEvent, at: number): void {
+    const { op, reading } = readStreamEvent(this.reading, event);
+    this.reading = reading;
     switch (event.type) {
       case 'connected':
         this.heartbeatMs = event.data.heartbeatMs;
@@ -297,9 +238,7 @@ export class StreamClient {
         return;
       case 'snapshot':
         this.goLive(at);
-        this.options.onOp({ kind: 'snapshot', tasks: event.data.tasks, replace: this.replaceNextSnapshot });
-        this.replaceNextSnapshot = false;
-        return;
+        break;
       case 'started':
       case 'progress':
       case 'completed':
@@ -308,12 +247,9 @@ export class StreamClient {
         this.goLive(at);
         this.lastEventId = event.id;
         this.options.onEventId?.(event.id);
-        this.options.onOp({ kind: 'tasks', tasks: [event.data.task] });
-        return;
+        break;
       case 'reset':
-        // The log no longer holds what we missed: the snapshot that follows replaces everything.
-        this.replaceNextSnapshot = true;
-        return;
+        break;
       case 'heartbeat':
         this.options.onHeartbeat?.(at);
         return;
@@ -321,6 +257,7 @@ export class StreamClient {
         this.signOut('expired');
         return;
     }
+    if (op) this.options.onOp(op);
   }
 
   private goLive(at: number): void {
@@ -403,63 +340,12 @@ export class StreamClient {
   }
 
   private schedulePolling(now: number): void {
-    if (this.polling || this.pollTimer || this.downSince === null) return;
-    const wait = Math.max(0, this.downSince + this.settings.pollAfterMs - now);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = null;
-      if (this.phase === 'live' || this.phase === 'stopped' || this.phase === 'signed-out') return;
-      if (this.phase === 'offline') return;
-      this.polling = true;
-      this.emitDownState();
-      void this.pollLoop(this.generation);
-    }, wait);
-  }
-
-  private async pollLoop(generation: number): Promise<void> {
-    while (this.polling && generation === this.generation) {
-      await this.pollOnce(generation);
-      if (!this.polling || generation !== this.generation) return;
-      await new Promise<void>((resolve) => {
-        this.pollTimer = setTimeout(() => {
-          this.pollTimer = null;
-          resolve();
-        }, this.settings.pollIntervalMs);
-      });
-    }
-  }
-
-  /** One poll: the active list, then each task the app still shows as active that left the list. */
-  private async pollOnce(generation: number): Promise<void> {
-    try {
-      const res = await this.fetchFn(`${this.settings.tasksUrl}?status=active`, jsonRequest);
-      if (generation !== this.generation || !this.polling) return;
-      if (res.status === 401) return this.signOut('expired');
-      if (!res.ok) return;
-      const body = listTasksResponseSchema.parse(await res.json());
-      if (generation !== this.generation || !this.polling) return;
-      const listed = new Set(body.tasks.map((t) => t.id));
-      if (body.tasks.length) this.options.onOp({ kind: 'tasks', tasks: body.tasks });
-      const watched = (this.options.activeTaskIds?.() ?? []).filter((id) => !listed.has(id));
-      const finished = await Promise.all(watched.map((id) => this.fetchTask(id)));
-      if (generation !== this.generation || !this.polling) return;
-      const tasks = finished.filter((t) => t !== null);
-      if (tasks.length) this.options.onOp({ kind: 'tasks', tasks });
-    } catch {
-      // The server is unreachable too; the next poll tries again.
-    }
-  }
-
-  private async fetchTask(id: string) {
-    const res = await this.fetchFn(`${this.settings.tasksUrl}/${encodeURIComponent(id)}`, jsonRequest);
-    if (!res.ok) return null;
-    const parsed = taskResponseSchema.safeParse(await res.json());
-    return parsed.success ? parsed.data.task : null;
+    if (this.downSince === null) return;
+    this.poller.schedule(Math.max(0, this.downSince + this.settings.pollAfterMs - now));
   }
 
   private stopPolling(): void {
-    this.polling = false;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = null;
+    this.poller.stop();
   }
 
   private startWatchdog(): void {
@@ -502,7 +388,7 @@ export class StreamClient {
 
   private emitDownState(): void {
     const { attempt, nextAt } = this;
-    if (this.polling) {
+    if (this.poller.active) {
       this.emitState({ status: 'polling', intervalMs: this.settings.pollIntervalMs, attempt, nextAt });
     } else {
       this.emitState({ status: 'reconnecting', attempt, nextAt });
@@ -535,5 +421,3 @@ export class StreamClient {
 function timeoutSignal(ms: number): AbortSignal | undefined {
   return typeof AbortSignal !== 'undefined' && 'timeout' in AbortSignal ? AbortSignal.timeout(ms) : undefined;
 }
-
-const jsonRequest: RequestInit = { credentials: 'same-origin', headers: { accept: 'application/json' } };

@@ -1,4 +1,4 @@
-import type { User } from '../../protocol';
+import type { TaskOp, User } from '../../protocol';
 import {
   getConnectionState,
   markHeartbeat,
@@ -7,7 +7,7 @@ import {
   useConnectionStore,
 } from '../stores/connection-store';
 import { getSession, setSignedOut, useSessionStore } from '../stores/session-store';
-import { activeTaskIds, applyTaskOps, getTasks, type TaskOp } from '../stores/task-store';
+import { activeTaskIds, applyTaskOps, getTasks } from '../stores/task-store';
 import { OpBatcher, type Schedule } from './op-batcher';
 import { StreamClient, type StreamClientOptions } from './stream-client';
 import {
@@ -70,6 +70,9 @@ export class StreamRuntime {
     this.batcher = new OpBatcher((ops) => this.flush(ops), options.schedule);
     this.client = new StreamClient({
       isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
+      // A task the contract rejects is skipped; say which, so that the mismatch gets fixed.
+      onRejectedTasks: (rejected) =>
+        console.warn('[taskstream] tasks skipped: the contract rejects them', rejected),
       ...options.client,
       activeTaskIds,
       onOp: (op) => this.batcher.push(op),

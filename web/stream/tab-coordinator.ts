@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { TaskOp } from '../../protocol';
 import { taskSchema } from '../../protocol';
 import type { ConnectionState } from '../stores/connection-store';
-import type { TaskOp } from '../stores/task-store';
 
 /** The part of `navigator.locks` used here (a fake implements it in tests). */
 export interface LockManagerLike {

@@ -1,4 +1,3 @@
-import { motion } from 'motion/react';
 import { getTaskType, type Task, type TaskEventName } from '../../../protocol';
 import { formatClock } from '../../lib/format';
 import { Badge, type BadgeTone } from './badge';
@@ -53,12 +52,9 @@ export interface ActivityFeedRowProps {
 export function ActivityFeedRow({ at, kind, message, title, animate = false }: ActivityFeedRowProps) {
   const iso = new Date(at).toISOString();
   return (
-    <motion.li
-      initial={animate ? { opacity: 0, y: -6 } : false}
-      animate={{ opacity: 1, y: 0 }}
-      transition={{ duration: 0.2 }}
+    <li
       data-kind={kind}
-      className="flex items-start gap-3 py-1.5 text-sm"
+      className={`flex items-start gap-3 py-1.5 text-sm ${animate ? 'animate-[feed-row-in_0.2s_ease-out] motion-reduce:animate-none' : ''}`}
     >
       <time dateTime={iso} className="shrink-0 pt-0.5 font-mono text-xs text-slate-500 tabular-nums">
         {formatClock(at)}
@@ -70,6 +66,6 @@ export function ActivityFeedRow({ at, kind, message, title, animate = false }: A
         {title && <span className="font-medium text-slate-900">{title}: </span>}
         {message}
       </p>
-    </motion.li>
+    </li>
   );
 }

@@ -1,5 +1,4 @@
 import { Loader2, Wifi, WifiOff } from 'lucide-react';
-import { motion, useReducedMotion } from 'motion/react';
 import { useNow } from '../../lib/use-now';
 import { type ConnectionState, useConnectionStore } from '../../stores/connection-store';
 
@@ -43,7 +42,6 @@ export function ConnectionIndicator({ state, lastHeartbeatAt }: ConnectionIndica
   const beat = lastHeartbeatAt === undefined ? storedBeat : lastHeartbeatAt;
   const counting = connection.status === 'reconnecting';
   const now = useNow(counting);
-  const reduceMotion = useReducedMotion();
   const { label, detail } = describeConnection(connection, now);
 
   const tone =
@@ -64,13 +62,11 @@ export function ConnectionIndicator({ state, lastHeartbeatAt }: ConnectionIndica
       {connection.status === 'live' ? (
         <span className="relative inline-flex">
           <Wifi className="size-3.5" aria-hidden="true" />
-          {beat !== null && !reduceMotion && (
-            <motion.span
+          {beat !== null && (
+            // A new key per heartbeat restarts the one-shot pulse.
+            <span
               key={beat}
-              className="absolute inset-0 rounded-full bg-emerald-400"
-              initial={{ opacity: 0.6, scale: 0.6 }}
-              animate={{ opacity: 0, scale: 2 }}
-              transition={{ duration: 0.9 }}
+              className="absolute inset-0 rounded-full bg-emerald-400 opacity-0 animate-[heartbeat-pulse_0.9s_ease-out] motion-reduce:hidden"
               aria-hidden="true"
             />
           )}

@@ -1,5 +1,4 @@
 import {
-  CircleDashed,
   FileText,
   FlaskConical,
   Globe,
@@ -12,10 +11,10 @@ import {
   Sparkles,
   Users,
 } from 'lucide-react';
-import { getTaskType, type TaskType } from '../../../protocol';
+import { getTaskType, type TaskColor, type TaskIcon as TaskIconName, type TaskType } from '../../../protocol';
 
-/** The registry names icons as strings; this maps them to components (unknown → a neutral icon). */
-const icons: Record<string, LucideIcon> = {
+/** The registry names icons from a fixed list; a name without a component here does not compile. */
+const icons: Record<TaskIconName, LucideIcon> = {
   search: Search,
   users: Users,
   'pen-line': PenLine,
@@ -38,7 +37,7 @@ export interface ColorClasses {
 }
 
 /** Tailwind needs whole class names in the source: one static entry per registry colour. */
-const colors: Record<string, ColorClasses> = {
+const colors: Record<TaskColor, ColorClasses> = {
   orange: { bar: 'bg-orange-500', tile: 'bg-orange-100 text-orange-700', accent: 'border-l-orange-500' },
   amber: { bar: 'bg-amber-500', tile: 'bg-amber-100 text-amber-800', accent: 'border-l-amber-500' },
   emerald: { bar: 'bg-emerald-500', tile: 'bg-emerald-100 text-emerald-700', accent: 'border-l-emerald-500' },
@@ -50,14 +49,8 @@ const colors: Record<string, ColorClasses> = {
   indigo: { bar: 'bg-indigo-500', tile: 'bg-indigo-100 text-indigo-700', accent: 'border-l-indigo-500' },
   fuchsia: { bar: 'bg-fuchsia-500', tile: 'bg-fuchsia-100 text-fuchsia-700', accent: 'border-l-fuchsia-500' },
 };
-const neutral: ColorClasses = {
-  bar: 'bg-slate-500',
-  tile: 'bg-slate-100 text-slate-700',
-  accent: 'border-l-slate-400',
-};
-
 export function taskColors(type: TaskType): ColorClasses {
-  return colors[getTaskType(type).color] ?? neutral;
+  return colors[getTaskType(type).color];
 }
 
 export interface TaskIconProps {
@@ -66,6 +59,6 @@ export interface TaskIconProps {
 }
 
 export function TaskIcon({ type, className = 'size-5' }: TaskIconProps) {
-  const Icon = icons[getTaskType(type).icon] ?? CircleDashed;
+  const Icon = icons[getTaskType(type).icon];
   return <Icon className={className} aria-hidden="true" />;
 }
