@@ -11,9 +11,7 @@ import type { AutoStartTask, MockConfig } from './mock-config';
 import { type ScenarioName, scenarioDescriptions, scenarioNames } from './scenario-catalog';
 
 export {
-  isScenarioName,
   pickScenario,
-  rememberScenario,
   type ScenarioName,
   scenarioDescriptions,
   scenarioFromUrl,

@@ -22,11 +22,11 @@ import { NodeEventSource } from './node';
 
 export type TaskStreamEvent = Extract<StreamEvent, { type: TaskEventName }>;
 
-export function isTaskEvent(event: StreamEvent): event is TaskStreamEvent {
+function isTaskEvent(event: StreamEvent): event is TaskStreamEvent {
   return isTaskEventName(event.type);
 }
 
-export const mockOrigin = 'http://taskstream.test';
+const mockOrigin = 'http://taskstream.test';
 
 export interface Received {
   readonly event: StreamEvent;

@@ -21,7 +21,10 @@ interface Closable {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-/** The whole server wired once, not yet listening: `startServer` listens, Vite mounts `app`. */
+/**
+ * The whole server wired once, not yet listening: `startServer` listens, Vite mounts `app`.
+ * @public vite.config.ts loads it by path through `ssrLoadModule`, which knip cannot follow.
+ */
 export interface TaskstreamServer extends Closable {
   app: Express;
   services: AppServices;
@@ -39,6 +42,7 @@ export interface RunningServer extends Closable {
 /** Jitter window for reconnects when draining: clients come back spread over this many ms. */
 const DRAIN_SPREAD_MS = 5000;
 
+/** @public Used by `startServer` and, by path, by vite.config.ts's embedded dev server. */
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<TaskstreamServer> {
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
   const redis =

@@ -42,7 +42,7 @@ function uncork(socket: Socket): void {
 /** Catch-up goes to the socket in pieces of this many characters, the next one on 'drain'. */
 const CATCH_UP_PIECE_CHARS = 64 * 1024;
 /** A stream whose socket takes nothing for this long while output waits is dropped (it resumes by id). */
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
 /**
  * Users whose subscription is catching up (replay or snapshot) right now: what their streams are

@@ -3,14 +3,14 @@ import type { Task, TaskEventName } from '../../protocol';
 import { keys } from './keys';
 
 /** Task state and event logs live this long after their last change. */
-export const TASK_TTL_S = 24 * 60 * 60;
+const TASK_TTL_S = 24 * 60 * 60;
 /** Finished tasks kept per user for lists and snapshots. */
-export const RECENT_FINISHED_MAX = 50;
+const RECENT_FINISHED_MAX = 50;
 /**
  * Active tasks one list or snapshot holds at most (the newest by creation): about 3 MB of small
  * tasks, which keeps a snapshot a bounded amount of work to build and to send.
  */
-export const ACTIVE_LIST_MAX = 10_000;
+const ACTIVE_LIST_MAX = 10_000;
 
 /**
  * A user's current epoch, started afresh when the user's meta hash is gone (a Redis that came back

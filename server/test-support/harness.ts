@@ -47,14 +47,14 @@ export interface TestServer extends RunningServer {
   api(path: string, init?: ApiInit): Promise<ApiResponse>;
 }
 
-export interface ApiInit {
+interface ApiInit {
   method?: string;
   as?: string;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface ApiResponse {
+interface ApiResponse {
   status: number;
   headers: Headers;
   // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field

@@ -2,7 +2,7 @@ import type { ReceivedEvent } from './sse-client';
 import { SseClient } from './sse-client';
 
 /** The task event names (the ones with ids). */
-export const taskEventNames = new Set(['started', 'progress', 'completed', 'failed', 'cancelled']);
+const taskEventNames = new Set(['started', 'progress', 'completed', 'failed', 'cancelled']);
 
 /** Small seeded PRNG (mulberry32): load tests must be reproducible from their seed. */
 export function seededRandom(seed: number): () => number {

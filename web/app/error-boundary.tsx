@@ -26,7 +26,7 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
   }
 }
 
-export function ErrorScreen({ message }: { message: string }) {
+function ErrorScreen({ message }: { message: string }) {
   return (
     <main role="alert" className="mx-auto max-w-lg px-4 py-16 text-center">
       <h1 className="text-xl font-semibold">Something went wrong</h1>

@@ -82,7 +82,7 @@ export function ProgressCardSection() {
   );
 }
 
-export function connectionStates(now: number): { key: string; label: string; state: ConnectionState }[] {
+function connectionStates(now: number): { key: string; label: string; state: ConnectionState }[] {
   return [
     { key: 'connecting', label: 'Connecting', state: { status: 'connecting' } },
     { key: 'live', label: 'Live', state: { status: 'live', since: now } },

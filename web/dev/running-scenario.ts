@@ -14,7 +14,7 @@ export function setRunningScenario(name: ScenarioName | null): void {
   for (const listener of listeners) listener();
 }
 
-export function getRunningScenario(): ScenarioName | null {
+function getRunningScenario(): ScenarioName | null {
   return running;
 }
 

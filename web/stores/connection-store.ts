@@ -18,8 +18,6 @@ export type ConnectionState =
   | { status: 'offline' }
   | { status: 'signed-out' };
 
-export type ConnectionStatus = ConnectionState['status'];
-
 interface ConnectionStoreState {
   connection: ConnectionState;
   /** When the latest heartbeat arrived (epoch ms), for the indicator's pulse. */

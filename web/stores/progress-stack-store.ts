@@ -15,7 +15,7 @@ export const useProgressStackStore = create<ProgressStackState>()(
 );
 
 /** What a person hears when a task ends. */
-export function endMessage(task: Task): string {
+function endMessage(task: Task): string {
   const title = getTaskType(task.type).title;
   switch (task.status) {
     case 'completed':

@@ -7,7 +7,7 @@ export type Schedule = (callback: () => void) => () => void;
  * Next animation frame while the page is visible; a short timer while hidden, where browsers pause
  * animation frames (a hidden leader tab must still flush, to relay to the other tabs).
  */
-export const frameSchedule: Schedule = (callback) => {
+const frameSchedule: Schedule = (callback) => {
   if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) {
     let done = false;
     const frame = requestAnimationFrame(() => {

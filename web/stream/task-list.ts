@@ -16,7 +16,7 @@ export interface ParsedTasks {
 const idOnlySchema = z.object({ id: z.string() });
 
 /** Validates each task on its own: the valid ones are kept, the others reported. */
-export function parseTasks(values: readonly unknown[]): ParsedTasks {
+function parseTasks(values: readonly unknown[]): ParsedTasks {
   const tasks: Task[] = [];
   const rejected: RejectedTask[] = [];
   for (const value of values) {

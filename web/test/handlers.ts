@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import type { CommunitiesResponse, ListTasksResponse } from '../../protocol';
 
-export const emptyList: ListTasksResponse = { tasks: [], cursor: '100.0' };
+const emptyList: ListTasksResponse = { tasks: [], cursor: '100.0' };
 
 export const communitiesV0: CommunitiesResponse = {
   communities: [

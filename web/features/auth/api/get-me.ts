@@ -3,7 +3,7 @@ import { ApiError, apiRequest } from '../../../lib/api-client';
 import { setSignedIn, setSignedOut } from '../../../stores/session-store';
 
 /** `GET /api/auth/me`: the signed-in user, or null when signed out. */
-export async function getMe(): Promise<User | null> {
+async function getMe(): Promise<User | null> {
   try {
     return (await apiRequest('/api/auth/me', userResponseSchema)).user;
   } catch (err) {

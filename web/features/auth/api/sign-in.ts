@@ -5,7 +5,7 @@ import { setSignedIn } from '../../../stores/session-store';
 import { getStreamRuntime } from '../../../stream/stream-runtime';
 
 /** `POST /api/auth/login`: sets the session cookie; the other tabs are told to re-check. */
-export async function signIn(body: LoginBody): Promise<User> {
+async function signIn(body: LoginBody): Promise<User> {
   const { user } = await apiRequest('/api/auth/login', userResponseSchema, { method: 'POST', body });
   setSignedIn(user);
   getStreamRuntime()?.announceSession('signed-in');

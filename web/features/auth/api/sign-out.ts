@@ -4,7 +4,7 @@ import { setSignedOut } from '../../../stores/session-store';
 import { getStreamRuntime } from '../../../stream/stream-runtime';
 
 /** `POST /api/auth/logout`: clears the cookie; this tab and the others show the sign-in page. */
-export async function signOut(): Promise<void> {
+async function signOut(): Promise<void> {
   try {
     await apiFetch('/api/auth/logout', { method: 'POST' });
   } finally {

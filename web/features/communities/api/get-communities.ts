@@ -3,13 +3,13 @@ import { type CommunitiesResponse, communitiesResponseSchema, getTaskType } from
 import { apiRequest } from '../../../lib/api-client';
 
 /** The registry names this key for `rebuild_communities`, so a finished rebuild refreshes the table. */
-export const communitiesQueryKey = getTaskType('rebuild_communities').invalidates[0] ?? ['communities'];
+const communitiesQueryKey = getTaskType('rebuild_communities').invalidates[0] ?? ['communities'];
 
-export function getCommunities(signal?: AbortSignal): Promise<CommunitiesResponse> {
+function getCommunities(signal?: AbortSignal): Promise<CommunitiesResponse> {
   return apiRequest('/api/communities', communitiesResponseSchema, { signal });
 }
 
-export function communitiesQueryOptions() {
+function communitiesQueryOptions() {
   return queryOptions({
     queryKey: [...communitiesQueryKey],
     queryFn: ({ signal }) => getCommunities(signal),

@@ -3,7 +3,7 @@ import type { Task, TaskParams } from '../../../../protocol';
 import { startTask } from '../../tasks/api/start-task';
 
 /** Starts a `rebuild_communities` task; its progress arrives over the stream. */
-export function rebuildCommunities(params?: TaskParams): Promise<Task> {
+function rebuildCommunities(params?: TaskParams): Promise<Task> {
   return startTask({ type: 'rebuild_communities', params });
 }
 

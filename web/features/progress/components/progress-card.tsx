@@ -9,7 +9,7 @@ import { formatClock, formatEta, humanizeKey, stepLabel } from '../../../lib/for
 import { useCancelTask } from '../../tasks/api/cancel-task';
 
 /** How long a finished card stays, in ms, unless the pointer or focus is on it. */
-export const autoDismissMs = { completed: 6000, cancelled: 5000, failed: 15_000 } as const;
+const autoDismissMs = { completed: 6000, cancelled: 5000, failed: 15_000 } as const;
 
 export interface ProgressCardProps {
   task: Task;

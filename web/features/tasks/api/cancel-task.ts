@@ -4,7 +4,7 @@ import { apiRequest } from '../../../lib/api-client';
 import { mergeTasks } from '../../../stores/task-store';
 
 /** `POST /api/tasks/:id/cancel`: the worker stops at its next step. */
-export async function cancelTask(id: string): Promise<Task> {
+async function cancelTask(id: string): Promise<Task> {
   const { task } = await apiRequest(`/api/tasks/${encodeURIComponent(id)}/cancel`, taskResponseSchema, {
     method: 'POST',
   });
