@@ -73,7 +73,13 @@ test.beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, [serverBundle], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DEV_USERS: 'alice:demo',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => {
