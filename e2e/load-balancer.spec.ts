@@ -226,6 +226,10 @@ for (const flavour of flavours) {
       // The page's stream reconnected through nginx to the process that is left.
       await expect.poll(() => survivor.activeStreams(), { timeout: 10_000 }).toBe(1);
 
+      // nginx moved every request off the dead process itself: no client was answered 502.
+      expect((await stack.nginx.accessLog()).filter((line) => / 5\d\d /.test(line))).toEqual([]);
+      expect(raw.refused).toEqual([]);
+
       // The raw client was cut with the process and resumed through nginx by Last-Event-ID: exactly
       // the rest, with no snapshot, no gap, no repeat.
       expect(raw.connections.length).toBe(2);

@@ -9,7 +9,7 @@ import { freePort } from './redis-server';
 const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** The example configuration the repository ships; tests run it, so it cannot rot unnoticed. */
 export const shippedNginxConfig = path.join(repoRoot, 'deploy', 'nginx.conf');
-const nginxBinary = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
+export const nginxBinary = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
 /** True when nginx is installed (CI installs Debian's; a laptop may not have it). */
 export const hasNginx = (() => {
@@ -33,7 +33,7 @@ export interface NginxConfigOverrides {
 }
 
 /** The access log each test configuration writes: which upstream answered which request. */
-export const accessLogName = 'access.log';
+const accessLogName = 'access.log';
 
 /**
  * deploy/nginx.conf with only what a test machine needs changed: ports, the upstream list, paths
