@@ -44,6 +44,13 @@ export const routes: RouteObject[] = [
         // The gallery is its own chunk: people who never open it never load it.
         lazy: () => import('../demo/demo-page').then(({ DemoPage }) => ({ Component: DemoPage })),
       },
+      {
+        path: 'operations',
+        lazy: () =>
+          import('../features/operations/components/operations-page').then(({ OperationsPage }) => ({
+            Component: OperationsPage,
+          })),
+      },
       ...navItems
         .filter((item) => item.comingSoon)
         .map((item) => ({

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HealthResponse } from '../../../../protocol';
 import { type OpsMetrics, type OpsScrape, readOpsMetrics } from './get-operations';
+import { healthAnswer } from './health-fixture';
 import { appendScrape, describeTrend, emptyOpsHistory } from './ops-history';
-
-const health: HealthResponse = {
-  status: 'ok',
-  redis: 'up',
-  connections: { active: 1, total: 1, healthy: 1, unhealthy: 0, stale: 0 },
-  averageConnectionMs: 0,
-  connectionErrors: 0,
-  uptimeS: 1,
-};
 
 function scrape(at: number, active: number, sent: number, fast: number, slow: number): OpsScrape {
   const metrics: OpsMetrics = {
@@ -22,7 +13,7 @@ function scrape(at: number, active: number, sent: number, fast: number, slow: nu
       { le: Infinity, count: fast + slow },
     ],
   };
-  return { at, health: { ...health, connections: { ...health.connections, active } }, metrics };
+  return { at, health: healthAnswer({ active }), metrics };
 }
 
 describe('readOpsMetrics', () => {
