@@ -68,7 +68,10 @@ function AnalysisView({ task, brand, isLive, error, onRetry }: AnalysisViewProps
         barClassName={task.status === 'failed' ? 'bg-red-500' : 'bg-fuchsia-500'}
         valueText={`${percent}%${task.message ? `, ${task.message}` : ''}`}
       />
-      <ol aria-label="Brand analysis stages" className="grid gap-1.5 text-xs sm:grid-cols-5">
+      <ol
+        aria-label="Brand analysis stages"
+        className="flex flex-col gap-1.5 text-xs sm:flex-row sm:flex-wrap"
+      >
         {pipelineStages(task).map((s) => (
           <li
             key={s.stage}
