@@ -12,7 +12,7 @@ export interface TaskProgressCallbacks {
   onError?: (error: string, task: Task) => void;
 }
 
-export interface TaskProgress {
+export interface UseTaskProgressResult {
   /** The task as the store has it now, or undefined until the store has seen it. */
   task: Task | undefined;
   /** True while the app's one stream delivers events; false while it reconnects or polls. */
@@ -38,7 +38,7 @@ function errorOf(task: Task | undefined): string | null {
 export function useTaskProgress(
   taskId: string | null | undefined,
   callbacks: TaskProgressCallbacks = {},
-): TaskProgress {
+): UseTaskProgressResult {
   const task = useTaskStore((s) => (taskId ? s.byId[taskId] : undefined));
   const isLive = useConnectionStore((s) => s.connection.status === 'live');
 

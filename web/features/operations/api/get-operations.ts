@@ -4,7 +4,7 @@ import { ApiError } from '../../../lib/api-client';
 import { type Bucket, histogramBuckets, metricTotal, parsePrometheusText } from './prometheus-text';
 
 /** How often the page scrapes the two endpoints. */
-export const opsPollMs = 5000;
+const opsPollMs = 5000;
 
 /** Task events by type since the server started, counted by the event that ended or started them. */
 export interface TaskTypeCounts {
