@@ -123,6 +123,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            // Only the Operations page draws charts: keep uPlot out of the chunk every page loads.
+            { name: 'uplot', test: /node_modules[\\/]uplot[\\/]/ },
             // Motion is left out of any group: its animation features are a lazy chunk of their own
             // (LazyMotion), which a group would pull back into the first load.
             {

@@ -23,10 +23,6 @@ export const navItems: readonly NavItem[] = [
     label: 'Runs',
     comingSoon: 'Test and job runs with status badges and a toast when each run ends.',
   },
-  {
-    path: '/operations',
-    label: 'Operations',
-    comingSoon: 'Connection counts and server health from /api/health.',
-  },
+  { path: '/operations', label: 'Operations' },
   { path: '/demo', label: 'Demo' },
 ];

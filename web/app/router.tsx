@@ -15,6 +15,11 @@ const SignInPage = lazy(() =>
   import('../features/auth/components/sign-in-page').then(({ SignInPage }) => ({ default: SignInPage })),
 );
 const DemoPage = lazy(() => import('../demo/demo-page').then(({ DemoPage }) => ({ default: DemoPage })));
+const OperationsPage = lazy(() =>
+  import('../features/operations/components/operations-page').then(({ OperationsPage }) => ({
+    default: OperationsPage,
+  })),
+);
 const ComingSoonPage = lazy(() =>
   import('../features/placeholder/components/coming-soon-page').then(({ ComingSoonPage }) => ({
     default: ComingSoonPage,
@@ -57,6 +62,7 @@ export function AppRoutes() {
           <Route index element={<Navigate to="/communities" replace />} />
           <Route path="communities" element={<CommunitiesPage />} />
           <Route path="demo" element={<DemoPage />} />
+          <Route path="operations" element={<OperationsPage />} />
           {navItems
             .filter((item) => item.comingSoon)
             .map((item) => (
