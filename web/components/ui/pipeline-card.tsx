@@ -6,7 +6,7 @@ import { Card } from './card';
 import { ProgressBar } from './progress-bar';
 import { TaskIcon, taskColors } from './task-look';
 
-type PipelineStageState = 'waiting' | 'active' | 'done' | 'failed' | 'cancelled';
+export type PipelineStageState = 'waiting' | 'active' | 'done' | 'failed' | 'cancelled';
 
 export interface PipelineStage {
   /** Machine name from the registry (`ai_parsing`). */
@@ -25,7 +25,7 @@ export interface PipelineStage {
  * the share of its scripted steps that `progress.current` has reached, and the task is at the first
  * stage not yet complete — which is where a failure or a cancellation happened.
  */
-function pipelineStages(task: Task): PipelineStage[] {
+export function pipelineStages(task: Task): PipelineStage[] {
   const def = getTaskType(task.type);
   const stages = stagesOf(task.type).map((stage) => {
     const steps = def.steps.filter((s) => s.stage === stage);

@@ -72,7 +72,7 @@ async function fetchOk(path: string, accept: string, signal?: AbortSignal): Prom
 }
 
 /** `GET /api/health` and `GET /metrics`, read together so both halves of a scrape share one moment. */
-export async function getOperations(signal?: AbortSignal): Promise<OpsScrape> {
+async function getOperations(signal?: AbortSignal): Promise<OpsScrape> {
   const [healthRes, metricsRes] = await Promise.all([
     fetchOk('/api/health', 'application/json', signal),
     fetchOk('/metrics', 'text/plain', signal),
@@ -81,7 +81,7 @@ export async function getOperations(signal?: AbortSignal): Promise<OpsScrape> {
   return { at: Date.now(), health: healthResponseSchema.parse(health), metrics: readOpsMetrics(text) };
 }
 
-export function operationsQueryOptions() {
+function operationsQueryOptions() {
   return queryOptions({
     queryKey: ['operations'],
     queryFn: ({ signal }) => getOperations(signal),
