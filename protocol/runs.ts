@@ -298,12 +298,14 @@ function batchesOf(count: number, parts: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((i + 1) * count) / n));
 }
 
-/** The steps up to the first one of the registry step's stage, which ends the run in error instead. */
+/**
+ * The run up to the registry step's stage, failing where that stage's work would end: a wait that
+ * never gets a runner, the first batch of tests, or the report upload.
+ */
 function failedAt(type: TaskType, steps: readonly RunStep[], failAtStep: number): RunStep[] {
   const step = getTaskType(type).steps[failAtStep];
   const stage = step?.stage ?? 'running';
-  // Skip the zero-length naming step: it only says which run this is, it does no work.
-  const index = steps.findIndex((s, i) => i > 0 && s.patch.stage === stage);
+  const index = steps.findIndex((_, i) => i > 0 && steps[i - 1]?.patch.stage === stage);
   const cut = index > 0 ? index : steps.length - 1;
   const error = step?.failMessage ?? 'The run stopped with an error.';
   return [

@@ -15,6 +15,14 @@ const SignInPage = lazy(() =>
   import('../features/auth/components/sign-in-page').then(({ SignInPage }) => ({ default: SignInPage })),
 );
 const DemoPage = lazy(() => import('../demo/demo-page').then(({ DemoPage }) => ({ default: DemoPage })));
+const RunsPage = lazy(() =>
+  import('../features/runs/components/runs-page').then(({ RunsPage }) => ({ default: RunsPage })),
+);
+const RunDetailPage = lazy(() =>
+  import('../features/runs/components/run-detail-page').then(({ RunDetailPage }) => ({
+    default: RunDetailPage,
+  })),
+);
 const ComingSoonPage = lazy(() =>
   import('../features/placeholder/components/coming-soon-page').then(({ ComingSoonPage }) => ({
     default: ComingSoonPage,
@@ -57,6 +65,8 @@ export function AppRoutes() {
           <Route index element={<Navigate to="/communities" replace />} />
           <Route path="communities" element={<CommunitiesPage />} />
           <Route path="demo" element={<DemoPage />} />
+          <Route path="runs" element={<RunsPage />} />
+          <Route path="runs/:id" element={<RunDetailPage />} />
           {navItems
             .filter((item) => item.comingSoon)
             .map((item) => (
