@@ -8,7 +8,7 @@ import { useRunList } from '../use-run-list';
 import { RunList } from './run-list';
 import { runStatusLooks } from './run-status-badge';
 import { SelectField } from './select-field';
-import { StartRunControls } from './start-run-form';
+import { useStartRunControls } from './start-run-form';
 
 const kindOptions: Record<RunsQuery['kind'], string> = {
   all: 'All runs',
@@ -21,6 +21,7 @@ export function RunsPage() {
   const { query, invalid, setFilter } = useRunFilter();
   const { runs, isLoading, error, refetch } = useRunList(query);
   const headingId = useId();
+  const start = useStartRunControls();
   const filtered = query.kind !== 'all' || query.status !== 'all';
 
   useEffect(() => {
@@ -33,8 +34,9 @@ export function RunsPage() {
         title="Runs"
         icon={<FlaskConical className="size-6 text-teal-600" aria-hidden="true" />}
         description="Test runs and job runs, live: each badge moves from waiting to running to its result."
-        actions={<StartRunControls />}
+        actions={start.buttons}
       >
+        {start.form}
         {invalid && (
           <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
             This address has a filter the runs list does not know, so every run is shown.

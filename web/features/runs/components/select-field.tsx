@@ -12,8 +12,8 @@ export interface SelectFieldProps<T extends string> {
 export function SelectField<T extends string>({ label, value, options, onChange }: SelectFieldProps<T>) {
   const id = useId();
   return (
-    <label htmlFor={id} className="grid gap-1 text-sm font-medium text-slate-700">
-      {label}
+    <div className="grid gap-1 text-sm font-medium text-slate-700">
+      <label htmlFor={id}>{label}</label>
       <select
         id={id}
         value={value}
@@ -27,6 +27,6 @@ export function SelectField<T extends string>({ label, value, options, onChange 
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

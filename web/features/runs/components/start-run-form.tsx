@@ -14,11 +14,18 @@ const texts = {
   job: { open: 'Run job', pick: 'Job', start: 'Start job run', what: 'the job run' },
 } as const;
 
+export interface StartRunControls {
+  /** "Run tests" and "Run job", for the page header's actions. */
+  buttons: React.ReactNode;
+  /** The open form, if any, shown under the header. */
+  form: React.ReactNode;
+}
+
 /**
  * "Run tests" and "Run job": each opens a small form (which suite or job; "make it fail" for
  * demos). Starting closes the form and puts focus back on the button that opened it.
  */
-export function StartRunControls() {
+export function useStartRunControls(): StartRunControls {
   const [open, setOpen] = useState<Kind | null>(null);
   const formId = useId();
   const buttonId = (kind: Kind) => `${formId}-${kind}`;
@@ -26,25 +33,20 @@ export function StartRunControls() {
     setOpen(null);
     document.getElementById(buttonId(kind))?.focus();
   };
-  return (
-    <div className="w-full space-y-3 sm:w-auto">
-      <div className="flex flex-wrap gap-2">
-        {(['test', 'job'] as const).map((kind) => (
-          <Button
-            key={kind}
-            id={buttonId(kind)}
-            variant={kind === 'test' ? 'primary' : 'secondary'}
-            aria-expanded={open === kind}
-            aria-controls={open === kind ? formId : undefined}
-            onClick={() => setOpen(open === kind ? null : kind)}
-          >
-            {texts[kind].open}
-          </Button>
-        ))}
-      </div>
-      {open && <StartRunForm key={open} id={formId} kind={open} onDone={() => close(open)} />}
-    </div>
-  );
+  const buttons = (['test', 'job'] as const).map((kind) => (
+    <Button
+      key={kind}
+      id={buttonId(kind)}
+      variant={kind === 'test' ? 'primary' : 'secondary'}
+      aria-expanded={open === kind}
+      aria-controls={open === kind ? formId : undefined}
+      onClick={() => setOpen(open === kind ? null : kind)}
+    >
+      {texts[kind].open}
+    </Button>
+  ));
+  const form = open && <StartRunForm key={open} id={formId} kind={open} onDone={() => close(open)} />;
+  return { buttons, form };
 }
 
 function StartRunForm({ id, kind, onDone }: { id: string; kind: Kind; onDone: () => void }) {
@@ -72,7 +74,7 @@ function StartRunForm({ id, kind, onDone }: { id: string; kind: Kind; onDone: ()
       id={id}
       aria-label={t.start}
       onSubmit={submit}
-      className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+      className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
     >
       <div className="flex flex-wrap items-end gap-3">
         <SelectField
