@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { isTerminal, type Task, taskResponseSchema } from '../../../../protocol';
-import { apiRequest } from '../../../lib/api-client';
+import { ApiError, apiRequest } from '../../../lib/api-client';
 
 /** While the run's own stream is down, its page polls this often (the stream-less fallback). */
 const fallbackPollMs = 2000;
@@ -13,8 +13,12 @@ function runQueryOptions(id: string, poll: boolean) {
   return queryOptions({
     queryKey: ['run', id],
     queryFn: ({ signal }) => getRun(id, signal),
-    refetchInterval: (query) =>
-      poll && !(query.state.data && isTerminal(query.state.data.status)) ? fallbackPollMs : false,
+    refetchInterval: (query) => {
+      const { data, error } = query.state;
+      // A 4xx (an unknown or foreign run) will not change by asking again; a finished run neither.
+      const settled = (data && isTerminal(data.status)) || (error instanceof ApiError && error.status < 500);
+      return poll && !settled ? fallbackPollMs : false;
+    },
   });
 }
 

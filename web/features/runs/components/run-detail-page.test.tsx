@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -131,13 +131,24 @@ describe('RunDetailPage', () => {
     expect(es.closed).toBe(true);
   });
 
-  it('says when live updates are interrupted (the page polls instead)', async () => {
+  it('polls the run while its stream is down, until the run ends', async () => {
     const versions = versionsOf('t_detail_down01', { suite: 'smoke' });
-    serveRun(versions[2]!);
+    let current = versions[2]!;
+    let reads = 0;
+    server.use(
+      http.get('/api/tasks/:id', () => {
+        reads++;
+        return HttpResponse.json({ task: current });
+      }),
+    );
     renderDetail('t_detail_down01');
     await screen.findByRole('heading', { level: 1 });
     act(() => runStream().fail(false));
     expect(screen.getByText(/Live updates are interrupted/)).toBeInTheDocument();
+    current = versions.at(-1)!;
+    await waitFor(() => expect(screen.getAllByText('Passed').length).toBeGreaterThan(0), { timeout: 5000 });
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(screen.queryByText(/Live updates are interrupted/)).not.toBeInTheDocument();
   });
 
   it('answers another user’s run exactly as an unknown one: not found', async () => {
