@@ -116,6 +116,7 @@ export class MockBackend implements MockEventStore {
       createdAt: this.clock.now(),
       speed: this.config.taskSpeed * this.config.timeScale,
       failAtStep,
+      params,
     });
     const [first, ...rest] = script;
     if (!first) throw new Error('empty task script');

@@ -5,6 +5,7 @@ export * from './event-id';
 export * from './events';
 export * from './replay';
 export * from './requests';
+export * from './runs';
 export * from './task';
 export * from './task-lifecycle';
 export type { TaskStep, TaskTypeDefinition } from './task-type-definition';

@@ -4,11 +4,13 @@ import { type TaskEventName, taskEventNameFor } from './events';
 import {
   type CreateTaskBody,
   createTaskBodySchema,
+  type TaskParams,
   type TaskUpdateBody,
   taskUpdateBodySchema,
   type WorkerCreateTaskBody,
   workerCreateTaskBodySchema,
 } from './requests';
+import { checkRunParams, runStepScript } from './runs';
 import { isTerminal, percentOf, type Task, type TaskTrigger, taskSchema } from './task';
 import { getTaskType, stagesOf, type TaskType } from './task-types';
 
@@ -33,6 +35,7 @@ function parseCreateBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export function parseCreateTaskBody(body: unknown): CreateTaskBody {
   const parsed = parseCreateBody(createTaskBodySchema, body);
   if (parsed.params?.failAt) checkStage(parsed.type, parsed.params.failAt);
+  checkRunParams(parsed.type, parsed.params ?? {});
   return parsed;
 }
 
@@ -226,7 +229,14 @@ export interface ScriptedStep {
  * registry's result — or, when `failAtStep` is set, a failure with that step's message once its
  * time is up. The simulated runner applies them on real timers; the mocks on their scheduler.
  */
-export function stepScript(type: TaskType, failAtStep: number | null = null): ScriptedStep[] {
+export function stepScript(
+  type: TaskType,
+  failAtStep: number | null = null,
+  run?: { taskId: string; params: TaskParams },
+): ScriptedStep[] {
+  // Runs (seed 001) depend on their suite or job, so their steps are made per run.
+  const generated = run ? runStepScript(type, run, failAtStep) : null;
+  if (generated) return generated;
   const def = getTaskType(type);
   const script: ScriptedStep[] = [];
   for (const [index, step] of def.steps.entries()) {
@@ -272,6 +282,8 @@ export interface TaskScriptOptions {
   speed?: number;
   /** Index of the step the task fails in (it fails once that step's time is up), or null. */
   failAtStep?: number | null;
+  /** The start parameters (a run's suite or job). */
+  params?: TaskParams;
 }
 
 /**
@@ -291,7 +303,8 @@ export function taskScript(options: TaskScriptOptions): TaskScriptEntry[] {
   );
   const entries: TaskScriptEntry[] = [{ atMs: 0, name: 'started', task }];
   let atMs = 0;
-  for (const step of stepScript(options.type, options.failAtStep ?? null)) {
+  const run = { taskId: options.id, params: options.params ?? {} };
+  for (const step of stepScript(options.type, options.failAtStep ?? null, run)) {
     atMs += Math.round(step.durationMs / speed);
     task = applyPatch(task, step.patch, new Date(options.createdAt + atMs));
     entries.push({ atMs, name: taskEventNameFor(task, false), task });

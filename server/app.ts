@@ -10,6 +10,7 @@ import { opsRoutes } from './routes/ops-routes';
 import { streamRoutes } from './routes/stream-routes';
 import { taskRoutes } from './routes/task-routes';
 import { workerRoutes } from './routes/worker-routes';
+import { runRoutes } from './runs/run-routes';
 import type { AppServices } from './services';
 import { defaultStaticDir, serveBuiltSpa } from './static';
 
@@ -45,6 +46,7 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use('/api/communities', requireUser(s.tokens));
   app.use(communityRoutes(s));
   app.use(taskRoutes(s));
+  app.use(runRoutes(s));
   app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   if (serveSpa) serveBuiltSpa(app, s.config.STATIC_DIR ?? defaultStaticDir());
   app.use(errorMiddleware(s.log));

@@ -37,7 +37,7 @@ export class SimulatedRunner {
     const random = this.options.random ?? Math.random;
     const failAtStep =
       failStepFor(task.type, params.failAt) ?? randomFailStep(task.type, params.failureRate ?? 0, random);
-    for (const step of stepScript(task.type, failAtStep)) {
+    for (const step of stepScript(task.type, failAtStep, { taskId: task.id, params })) {
       await sleep(step.durationMs / this.options.speed, signal);
       await this.tracker.update(task.id, step.patch);
     }

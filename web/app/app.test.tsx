@@ -70,7 +70,7 @@ describe('App', () => {
     expect(window.location.pathname).toBe('/sign-in');
     await user.click(screen.getByRole('button', { name: 'Sign in as bob' }));
     expect(await screen.findByRole('heading', { name: 'Runs' })).toBeInTheDocument();
-    expect(screen.getByText('Coming soon')).toBeInTheDocument();
+    expect(await screen.findByText('No runs yet')).toBeInTheDocument();
     expect(FakeEventSource.open()).toHaveLength(1);
   });
 });

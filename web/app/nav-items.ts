@@ -18,11 +18,7 @@ export const navItems: readonly NavItem[] = [
     label: 'Purchase orders',
     comingSoon: 'Purchase orders: AI parsing, database save and Shopify sync with a live activity feed.',
   },
-  {
-    path: '/runs',
-    label: 'Runs',
-    comingSoon: 'Test and job runs with status badges and a toast when each run ends.',
-  },
+  { path: '/runs', label: 'Runs' },
   { path: '/operations', label: 'Operations' },
   { path: '/demo', label: 'Demo' },
 ];

@@ -20,6 +20,14 @@ const OperationsPage = lazy(() =>
     default: OperationsPage,
   })),
 );
+const RunsPage = lazy(() =>
+  import('../features/runs/components/runs-page').then(({ RunsPage }) => ({ default: RunsPage })),
+);
+const RunDetailPage = lazy(() =>
+  import('../features/runs/components/run-detail-page').then(({ RunDetailPage }) => ({
+    default: RunDetailPage,
+  })),
+);
 const ComingSoonPage = lazy(() =>
   import('../features/placeholder/components/coming-soon-page').then(({ ComingSoonPage }) => ({
     default: ComingSoonPage,
@@ -63,6 +71,10 @@ export function AppRoutes() {
           <Route path="communities" element={<CommunitiesPage />} />
           <Route path="demo" element={<DemoPage />} />
           <Route path="operations" element={<OperationsPage />} />
+  })),
+);
+          <Route path="runs" element={<RunsPage />} />
+          <Route path="runs/:id" element={<RunDetailPage />} />
           {navItems
             .filter((item) => item.comingSoon)
             .map((item) => (

@@ -185,3 +185,58 @@ describe('scenarios in the app', () => {
     expect(await within(card).findByText(leads.completedMessage, {}, { timeout: 5000 })).toBeInTheDocument();
   });
 });
+
+describe('scenarios on the Runs page', () => {
+  const runRows = () => {
+    const list = screen.queryByRole('list', { name: 'All runs' });
+    return list ? within(list).getAllByRole('listitem') : [];
+  };
+  /** Waits until a run row shows `badge` (rows come from GET /api/runs and the live store). */
+  const rowWithBadge = (badge: string, timeout = 5000) =>
+    act(async () => {
+      await expect
+        .poll(() => runRows().some((row) => within(row).queryByText(badge, { exact: true })), {
+          timeout,
+          interval: 20,
+        })
+        .toBe(true);
+    });
+
+  it('happy: no runs yet, with the buttons to start one', async () => {
+    openApp('happy', '/runs');
+    // The page's chunk loads on first visit.
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Runs' }, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('No runs yet', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run tests' })).toBeEnabled();
+  });
+
+  it('failure: the scenario’s test run ends in error', async () => {
+    openApp('failure', '/runs');
+    await rowWithBadge('Error');
+    expect(runRows()).toHaveLength(1);
+  });
+
+  it.each(['burst', 'many-tasks'] as const)(
+    '%s: every test and job run of the scenario is listed',
+    async (scenario) => {
+      openApp(scenario, '/runs');
+      const runs = mockBackend.config.autoStart.filter((a) => a.type === 'test_run' || a.type === 'job_run');
+      await act(async () => {
+        await expect.poll(() => runRows().length, { timeout: 5000 }).toBe(runs.length);
+      });
+      if (scenario === 'burst') await rowWithBadge('Passed');
+      else expect(runRows().some((row) => within(row).queryByText(/^(Waiting|Running)$/))).toBe(true);
+    },
+  );
+
+  it('server-down: a run started from the page still reaches its end by polling', async () => {
+    const user = userEvent.setup();
+    openApp('server-down', '/runs');
+    expect(await screen.findByText('No runs yet', {}, { timeout: 5000 })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Run tests' }));
+    await user.click(screen.getByRole('button', { name: 'Start test run' }));
+    await rowWithBadge('Passed', 8000);
+  });
+});

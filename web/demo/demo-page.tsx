@@ -11,6 +11,7 @@ import {
   StatusBadgeSection,
   TaskCardSection,
 } from './component-sections';
+import { RunBadgeSection } from './run-badge-section';
 import { ScenarioPlayer } from './scenario-player';
 
 /** The gallery's sections in sidebar order (ids are the anchors). */
@@ -19,6 +20,7 @@ export const gallerySections = [
   { id: 'progress-card', title: 'Progress card (toast)', Section: ProgressCardSection },
   { id: 'connection-indicator', title: 'Connection indicator', Section: ConnectionIndicatorSection },
   { id: 'status-badge', title: 'Status badge', Section: StatusBadgeSection },
+  { id: 'run-badge', title: 'Run badge', Section: RunBadgeSection },
   { id: 'activity-feed-row', title: 'Activity feed row', Section: ActivityFeedSection },
   { id: 'task-card', title: 'Task card', Section: TaskCardSection },
   { id: 'pipeline-card', title: 'Pipeline card', Section: PipelineCardSection },
