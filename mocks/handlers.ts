@@ -25,6 +25,7 @@ import {
   taskIdSchema,
   validationError,
 } from '../protocol';
+import { inboxHandlers } from './inbox-handlers';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
 
@@ -236,6 +237,8 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       `${apiBase}/communities`,
       rest(({ request }) => HttpResponse.json(backend.communities(backend.sessions.authenticate(request)))),
     ),
+
+    ...inboxHandlers(backend, { apiBase, rest, jsonBody }),
 
     http.all(`${apiBase}/*`, () => errorResponse(new ContractError('not-found', 'no such route', 404))),
   ];
