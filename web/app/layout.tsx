@@ -4,6 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Button } from '../components/ui/button';
 import { ConnectionIndicator } from '../components/ui/connection-indicator';
 import { useSignOut } from '../features/auth/api/sign-out';
+import { InboxButton } from '../features/inbox/components/inbox-button';
 import { useSessionStore } from '../stores/session-store';
 import { navItems } from './nav-items';
 
@@ -75,6 +76,7 @@ export function AppLayout() {
           </nav>
           <div className="ml-auto flex min-w-0 items-center gap-2">
             <ConnectionIndicator />
+            <InboxButton />
             <span className="hidden text-sm text-slate-600 sm:inline">{session.user.name}</span>
             <Button
               variant="ghost"

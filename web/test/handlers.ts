@@ -17,4 +17,5 @@ export const handlers = [
   http.get('/api/auth/me', () => HttpResponse.json({ user: { id: 'alice', name: 'alice' } })),
   http.get('/api/tasks', () => HttpResponse.json(emptyList)),
   http.get('/api/communities', () => HttpResponse.json(communitiesV0)),
+  http.get('/api/inbox', () => HttpResponse.json({ entries: [], unseen: 0, readUpTo: null })),
 ];
