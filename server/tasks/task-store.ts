@@ -71,9 +71,10 @@ if ARGV[6] == '1' then
   -- NX by task id: a terminal write that is retried or raced can never add a second entry.
   if redis.call('ZADD', KEYS[6], 'NX', ARGV[7], ARGV[12]) == 1 then
     redis.call('HSET', KEYS[7], ARGV[12], ARGV[15])
-    local dropped = redis.call('ZRANGE', KEYS[6], 0, -1 - tonumber(ARGV[16]))
-    if #dropped > 0 then
-      redis.call('ZREMRANGEBYRANK', KEYS[6], 0, #dropped - 1)
+    local excess = redis.call('ZCARD', KEYS[6]) - tonumber(ARGV[16])
+    if excess > 0 then
+      local dropped = redis.call('ZRANGE', KEYS[6], 0, excess - 1)
+      redis.call('ZREMRANGEBYRANK', KEYS[6], 0, excess - 1)
       for _, dropped_id in ipairs(dropped) do redis.call('HDEL', KEYS[7], dropped_id) end
     end
   end
