@@ -113,6 +113,10 @@ test('a task that ends while the tab is hidden is told in the title, favicon, be
   await expectNoAxeViolations(page, 'inbox open at 375 px');
   await expectNoHorizontalOverflow(page);
 
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.screenshot({ path: 'test-results/inbox-320.png' });
+  await expectNoHorizontalOverflow(page);
+
   await panel.getByRole('button', { name: 'Mark all seen' }).click();
   await expect(bell(page)).toHaveAccessibleName('Activity');
   await expect(bell(otherTab)).toHaveAccessibleName('Activity');

@@ -59,10 +59,14 @@ export function useOutcomeNotifications(): void {
         for (const { task, finished } of changes) {
           const entry = finished ? inboxEntryFromTask(task) : null;
           if (!entry || entry.status === 'cancelled') continue;
-          new Notification(`${headlines[entry.status]}: ${getTaskType(task.type).title}`, {
-            body: entry.text,
-            tag: `taskstream-${task.id}`,
-          });
+          const notification = new Notification(
+            `${headlines[entry.status]}: ${getTaskType(task.type).title}`,
+            {
+              body: entry.text,
+              tag: `taskstream-${task.id}`,
+            },
+          );
+          notification.onclick = () => window.focus();
         }
       }),
     [],

@@ -117,6 +117,16 @@ describe('InboxButton', () => {
     expect(await screen.findByRole('button', { name: 'Activity' })).toBeInTheDocument();
   });
 
+  it('closes when an entry is followed and gives focus back to the bell', async () => {
+    serveInbox([entryOf(rebuild)]);
+    renderWithProviders(<InboxButton />, { route: '/communities' });
+    const bell = await screen.findByRole('button', { name: 'Activity, 1 unseen' });
+    await userEvent.click(bell);
+    await userEvent.click(screen.getByRole('link', { name: 'Rebuilding Communities' }));
+    expect(screen.queryByRole('region', { name: 'Activity' })).not.toBeInTheDocument();
+    expect(bell).toHaveFocus();
+  });
+
   it('closes on Escape and gives focus back to the bell', async () => {
     serveInbox([]);
     renderWithProviders(<InboxButton />);

@@ -1,5 +1,5 @@
 import { Bell } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { useInbox } from '../api/get-inbox';
 import { useMarkInboxSeen } from '../api/mark-inbox-seen';
@@ -20,13 +20,16 @@ export function InboxButton() {
   const panelId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
 
+  /** Closes the panel; focus goes back to the bell, as the element that held it is going away. */
+  const close = useCallback(() => {
+    setOpen(false);
+    wrapper.current?.querySelector<HTMLButtonElement>('button[aria-controls]')?.focus();
+  }, []);
+
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpen(false);
-      // Focus returns to the bell: the panel (and maybe the focused element in it) is going away.
-      wrapper.current?.querySelector<HTMLButtonElement>('button[aria-controls]')?.focus();
+      if (event.key === 'Escape') close();
     };
     const onPointer = (event: PointerEvent) => {
       if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
@@ -37,7 +40,7 @@ export function InboxButton() {
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('pointerdown', onPointer);
     };
-  }, [open]);
+  }, [open, close]);
 
   const unseen = inbox.data?.unseen ?? 0;
   const newest = inbox.data?.entries[0]?.finishedAt;
@@ -71,7 +74,7 @@ export function InboxButton() {
           onRetry={() => void inbox.refetch()}
           marking={markSeen.isPending}
           onMarkAllSeen={() => newest && markSeen.mutate(newest)}
-          onClose={() => setOpen(false)}
+          onClose={close}
         />
       )}
     </div>
