@@ -21,8 +21,9 @@ export function shareInboxWithOtherTabs(inbox: InboxResponse): void {
 }
 
 /**
- * Adds entries for tasks that end while the app is open, made by the same rule the server uses
- * when it writes them, so the bell moves with the terminal event instead of a refetch per task.
+ * Adds entries for finished tasks the store learns of — from terminal events, and from the snapshot
+ * after a reconnect that missed them — made by the same rule the server uses when it writes them,
+ * so the bell moves with the event instead of a refetch per task. One already listed stays as is.
  */
 function addEntries(queryClient: QueryClient, entries: readonly InboxEntry[]): void {
   queryClient.setQueryData<InboxResponse>(inboxQueryKey, (inbox) =>
@@ -36,7 +37,6 @@ export function useInboxSync(): void {
   useEffect(() => {
     const unsubscribe = subscribeTaskChanges((changes) => {
       const entries = changes
-        .filter((c) => c.finished)
         .map((c) => inboxEntryFromTask(c.task))
         .filter((e): e is InboxEntry => e !== null);
       if (entries.length) addEntries(queryClient, entries);

@@ -23,8 +23,8 @@ function entryOf(task: Task): InboxEntry {
 }
 
 /** The server's inbox for this test, answered and moved by the protocol's rules. */
-function serveInbox(initial: InboxEntry[]) {
-  let readUpTo: string | null = null;
+function serveInbox(initial: InboxEntry[], initialReadUpTo: string | null = null) {
+  let readUpTo = initialReadUpTo;
   const seenBodies: unknown[] = [];
   server.use(
     http.get('/api/inbox', () => HttpResponse.json(inboxView(initial, readUpTo))),
@@ -44,12 +44,12 @@ const apply = (...tasks: Task[]) =>
   });
 
 describe('InboxButton', () => {
-  const rebuild = finish(
-    makeTask({ type: 'rebuild_communities', finishedAt: '2025-01-01T12:01:00.000Z' }),
-    'completed',
-  );
-  const run = finish(makeTask({ type: 'test_run', finishedAt: '2025-01-01T12:02:00.000Z' }), 'failed', {
+  const rebuild = finish(makeTask({ type: 'rebuild_communities' }), 'completed', {
+    finishedAt: '2025-01-01T12:01:00.000Z',
+  });
+  const run = finish(makeTask({ type: 'test_run' }), 'failed', {
     error: 'Two tests failed',
+    finishedAt: '2025-01-01T12:02:00.000Z',
   });
 
   it('shows the unseen count and lists what ended, with where to find it', async () => {
@@ -104,6 +104,19 @@ describe('InboxButton', () => {
     apply(finish(task, 'completed'));
     expect(await screen.findByRole('button', { name: 'Activity, 1 unseen' })).toBeInTheDocument();
     expect(reads).toBe(1);
+  });
+
+  it('counts a task that ended during a reconnect, from the snapshot, unless already seen', async () => {
+    serveInbox([entryOf(rebuild), entryOf(run)], run.finishedAt);
+    renderWithProviders(<InboxButton />);
+    await screen.findByRole('button', { name: 'Activity' });
+    const missed = finish(makeTask({ type: 'seo_init' }), 'completed', {
+      finishedAt: '2025-01-01T12:05:00.000Z',
+    });
+    act(() => {
+      applyTaskOps([{ kind: 'snapshot', tasks: [rebuild, run, missed], replace: true }]);
+    });
+    expect(await screen.findByRole('button', { name: 'Activity, 1 unseen' })).toBeInTheDocument();
   });
 
   it('takes the read marker another tab set', async () => {
