@@ -25,6 +25,7 @@ import {
   taskIdSchema,
   validationError,
 } from '../protocol';
+import { inboxHandlers } from './inbox-handlers';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
 import { runsHandlers } from './runs-handlers';
@@ -239,6 +240,7 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
     ),
 
     ...runsHandlers(backend, apiBase, rest),
+    ...inboxHandlers(backend, { apiBase, rest, jsonBody }),
 
     http.all(`${apiBase}/*`, () => errorResponse(new ContractError('not-found', 'no such route', 404))),
   ];

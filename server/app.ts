@@ -3,6 +3,7 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { requireUser } from './auth/authenticate';
 import { AppError, errorMiddleware } from './errors';
+import { inboxRoutes } from './inbox/inbox-routes';
 import { loggablePath } from './logger';
 import { authRoutes } from './routes/auth-routes';
 import { communityRoutes } from './routes/community-routes';
@@ -44,6 +45,7 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use(streamRoutes(s));
   app.use('/api/tasks', requireUser(s.tokens));
   app.use('/api/communities', requireUser(s.tokens));
+  app.use('/api/inbox', requireUser(s.tokens), inboxRoutes(s));
   app.use(communityRoutes(s));
   app.use(taskRoutes(s));
   app.use(runRoutes(s));

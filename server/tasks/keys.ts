@@ -16,6 +16,12 @@ export const keys = {
   active: (userId: string) => `ts:{u:${userId}}:active`,
   /** Ids of one user's finished tasks, scored by finish time. */
   recent: (userId: string) => `ts:{u:${userId}}:recent`,
+  /** One user's activity inbox: finished task ids scored by finish time (ms), bounded. */
+  inbox: (userId: string) => `ts:{u:${userId}}:inbox`,
+  /** The inbox entries' JSON by task id, kept in step with `inbox`. */
+  inboxEntries: (userId: string) => `ts:{u:${userId}}:inbox-entries`,
+  /** The inbox read marker: the finish time (ms) up to which entries are seen. */
+  inboxRead: (userId: string) => `ts:{u:${userId}}:inbox-read`,
   /** One task: hash of json, v (version), owner, eid (id of its last event). */
   task: (taskId: string) => `ts:task:${taskId}`,
   /** Single-use SSE tickets. */

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { Task, TaskEventName } from '../../protocol';
+import { inboxEntryFromTask, inboxMaxEntries, type Task, type TaskEventName } from '../../protocol';
 import { keys } from './keys';
 
 /** Task state and event logs live this long after their last change. */
@@ -11,6 +11,8 @@ const RECENT_FINISHED_MAX = 50;
  * tasks, which keeps a snapshot a bounded amount of work to build and to send.
  */
 const ACTIVE_LIST_MAX = 10_000;
+/** The activity inbox outlives task state: it is what a person reads after days away. */
+export const INBOX_TTL_S = 30 * 24 * 60 * 60;
 
 /**
  * A user's current epoch, started afresh when the user's meta hash is gone (a Redis that came back
@@ -40,8 +42,9 @@ end
 
 /**
  * Writes one task version and its event atomically: version check, epoch, sequence number, log
- * entry, trim, task state, indexes and the publish all happen in one script, so no reader can
- * see an id without its log entry, and per-user ids are published in order.
+ * entry, trim, task state, indexes, the inbox entry of a terminal event and the publish all happen
+ * in one script, so no reader can see an id without its log entry, per-user ids are published in
+ * order, and a finished task is in its owner's inbox exactly when its terminal event is logged.
  */
 const writeEventScript = `${userEpochLua}
 local cur = redis.call('HGET', KEYS[3], 'v')
@@ -65,6 +68,18 @@ if ARGV[6] == '1' then
   redis.call('ZADD', KEYS[5], ARGV[7], ARGV[12])
   redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -1 - tonumber(ARGV[13]))
   redis.call('EXPIRE', KEYS[5], ARGV[8])
+  -- NX by task id: a terminal write that is retried or raced can never add a second entry.
+  if redis.call('ZADD', KEYS[6], 'NX', ARGV[7], ARGV[12]) == 1 then
+    redis.call('HSET', KEYS[7], ARGV[12], ARGV[15])
+    local excess = redis.call('ZCARD', KEYS[6]) - tonumber(ARGV[16])
+    if excess > 0 then
+      local dropped = redis.call('ZRANGE', KEYS[6], 0, excess - 1)
+      redis.call('ZREMRANGEBYRANK', KEYS[6], 0, excess - 1)
+      for _, dropped_id in ipairs(dropped) do redis.call('HDEL', KEYS[7], dropped_id) end
+    end
+  end
+  redis.call('EXPIRE', KEYS[6], ARGV[17])
+  redis.call('EXPIRE', KEYS[7], ARGV[17])
 else
   redis.call('ZADD', KEYS[4], ARGV[14], ARGV[12])
 end
@@ -141,7 +156,7 @@ export class TaskStore {
     private readonly redis: Redis,
     private readonly options: { logSize: number },
   ) {
-    redis.defineCommand('tsWriteEvent', { numberOfKeys: 5, lua: writeEventScript });
+    redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript });
     redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
     const scripts = redis as unknown as {
       tsWriteEvent: ScriptFn;
@@ -163,6 +178,8 @@ export class TaskStore {
       keys.task(task.id),
       keys.active(task.ownerId),
       keys.recent(task.ownerId),
+      keys.inbox(task.ownerId),
+      keys.inboxEntries(task.ownerId),
       newEpoch(),
       String(task.version - 1),
       String(task.version),
@@ -177,6 +194,9 @@ export class TaskStore {
       task.id,
       RECENT_FINISHED_MAX,
       Date.parse(task.createdAt),
+      terminal ? JSON.stringify(inboxEntryFromTask(task)) : '',
+      inboxMaxEntries,
+      INBOX_TTL_S,
     );
     if (status === 'ok') return { ok: true, eventId: value };
     return {

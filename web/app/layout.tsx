@@ -4,6 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Button } from '../components/ui/button';
 import { ConnectionIndicator } from '../components/ui/connection-indicator';
 import { useSignOut } from '../features/auth/api/sign-out';
+import { InboxButton } from '../features/inbox/components/inbox-button';
 import { useSessionStore } from '../stores/session-store';
 import { navItems } from './nav-items';
 
@@ -68,13 +69,15 @@ export function AppLayout() {
         <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
           <NavLink to="/communities" className="flex items-center gap-1.5 font-semibold text-slate-900">
             <Activity className="size-5 text-indigo-600" aria-hidden="true" />
-            taskstream
+            {/* Below 375 px the name gives its room to the header's buttons; the link keeps it as its name. */}
+            <span className="max-[374px]:sr-only">taskstream</span>
           </NavLink>
           <nav aria-label="Main" className="hidden flex-1 items-center gap-1 overflow-x-auto md:flex">
             <NavItems />
           </nav>
           <div className="ml-auto flex min-w-0 items-center gap-2">
             <ConnectionIndicator />
+            <InboxButton />
             <span className="hidden text-sm text-slate-600 sm:inline">{session.user.name}</span>
             <Button
               variant="ghost"

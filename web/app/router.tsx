@@ -71,8 +71,6 @@ export function AppRoutes() {
           <Route path="communities" element={<CommunitiesPage />} />
           <Route path="demo" element={<DemoPage />} />
           <Route path="operations" element={<OperationsPage />} />
-  })),
-);
           <Route path="runs" element={<RunsPage />} />
           <Route path="runs/:id" element={<RunDetailPage />} />
           {navItems

@@ -18,4 +18,5 @@ export const handlers = [
   http.get('/api/tasks', () => HttpResponse.json(emptyList)),
   http.get('/api/communities', () => HttpResponse.json(communitiesV0)),
   http.get('/api/runs', () => HttpResponse.json({ runs: [] })),
+  http.get('/api/inbox', () => HttpResponse.json({ entries: [], unseen: 0, readUpTo: null })),
 ];

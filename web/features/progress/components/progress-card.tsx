@@ -6,6 +6,7 @@ import { Button } from '../../../components/ui/button';
 import { ProgressBar } from '../../../components/ui/progress-bar';
 import { TaskIcon, taskColors } from '../../../components/ui/task-look';
 import { formatClock, formatEta, humanizeKey, stepLabel } from '../../../lib/format';
+import { usePageHidden } from '../../../lib/page-visibility';
 import { useCancelTask } from '../../tasks/api/cancel-task';
 
 /** How long a finished card stays, in ms, unless the pointer or focus is on it. */
@@ -31,11 +32,15 @@ export function ProgressCard({ task, onDismiss }: ProgressCardProps) {
   const cancel = useCancelTask();
   const done = isTerminal(task.status);
 
+  // A card that ends while nobody looks waits for them: its timer starts when the page is seen.
+  const pageHidden = usePageHidden();
+
   useEffect(() => {
-    if (!done || held || !onDismiss || task.status === 'pending' || task.status === 'running') return;
+    if (!done || held || pageHidden || !onDismiss || task.status === 'pending' || task.status === 'running')
+      return;
     const timer = setTimeout(onDismiss, autoDismissMs[task.status]);
     return () => clearTimeout(timer);
-  }, [done, held, onDismiss, task.status]);
+  }, [done, held, pageHidden, onDismiss, task.status]);
 
   const step = stepLabel(task);
   const percent = task.progress.percent;
