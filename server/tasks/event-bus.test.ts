@@ -134,7 +134,7 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
     // A message published before Redis came back empty (its epoch is older) arrives late.
     const staleTask = { ...task, version: 9 };
     const stale = JSON.stringify({ id: `${Number(epoch) - 5000}.9`, type: 'progress', task: staleTask });
-    await pair.commands.publish(keys.eventsChannel, stale);
+    await pair.commands.publish(keys.events(user), stale);
     await env.tracker.update(task.id, { progress: { current: 1 } });
     await waitFor(() => s.delivered.length >= 1, 2000, 'the live event');
     const readsBefore = env.reads;
