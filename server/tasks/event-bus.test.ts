@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPosition } from '../../protocol';
-import { createRedisPair, type RedisPair } from '../redis';
+import { createRedisPair, isCluster, type RedisPair } from '../redis';
 import {
-  backends,
-  sharedRedisServer,
+  backendsWithCluster,
+  redisEnv,
   startTestServer,
   type TestServer,
   uniqueUser,
@@ -81,11 +81,12 @@ function recordingSub(bus: EventBus, store: TaskStore, userId: string) {
   return { sub, delivered, resyncs };
 }
 
-describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) => {
   let pair: RedisPair;
   let env: Awaited<ReturnType<typeof busOn>>;
   beforeAll(async () => {
-    pair = createRedisPair(backend === 'real' ? (await sharedRedisServer()).url : undefined);
+    const { REDIS_URL, REDIS_CLUSTER_NODES } = await redisEnv(backend);
+    pair = createRedisPair(REDIS_URL, { clusterNodes: REDIS_CLUSTER_NODES?.split(',') });
     env = await busOn(pair);
   });
   afterAll(async () => {
@@ -134,7 +135,10 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
     // A message published before Redis came back empty (its epoch is older) arrives late.
     const staleTask = { ...task, version: 9 };
     const stale = JSON.stringify({ id: `${Number(epoch) - 5000}.9`, type: 'progress', task: staleTask });
-    await pair.commands.publish(keys.events(user), stale);
+    const channel = keys.events(user);
+    await (isCluster(pair.commands)
+      ? pair.commands.spublish(channel, stale)
+      : pair.commands.publish(channel, stale));
     await env.tracker.update(task.id, { progress: { current: 1 } });
     await waitFor(() => s.delivered.length >= 1, 2000, 'the live event');
     const readsBefore = env.reads;
@@ -159,11 +163,12 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
 const load = {
   real: { perSecond: 1000, lanes: 4, chains: 8, minEvents: 1000 },
   mock: { perSecond: 150, lanes: 2, chains: 5, minEvents: 200 },
+  cluster: { perSecond: 1000, lanes: 4, chains: 8, minEvents: 1000 },
 } as const;
 const WRITE_MS = 3000;
 const MAX_WRITE_MS = 12_000;
 
-describe.each(backends)('replay/live seam under load (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('replay/live seam under load (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     // A log large enough that no reconnect in this test may be answered with reset.
