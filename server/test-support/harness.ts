@@ -39,7 +39,7 @@ export function sharedRedisServer(): Promise<RedisServerProcess> {
 
 let sharedCluster: Promise<RedisClusterProcess> | null = null;
 /** One real 3-master Redis Cluster per test file, shared like `sharedRedisServer`. */
-export function sharedRedisCluster(): Promise<RedisClusterProcess> {
+function sharedRedisCluster(): Promise<RedisClusterProcess> {
   sharedCluster ??= RedisClusterProcess.start();
   return sharedCluster;
 }
