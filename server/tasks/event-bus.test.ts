@@ -94,6 +94,40 @@ describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) =>
     await pair.commands.quit();
   });
 
+  it("reads the log only once its user's channel is subscribed, and misses nothing written meanwhile", async () => {
+    const user = uniqueUser();
+    const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
+    const epoch = await env.store.epochOf(user);
+    // Hold this user's SUBSCRIBE (SSUBSCRIBE on a cluster) on its way to Redis.
+    const method = isCluster(pair.subscriber) ? 'ssubscribe' : 'subscribe';
+    const client = pair.subscriber as unknown as Record<string, (...args: string[]) => Promise<unknown>>;
+    const original = client[method];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    client[method] = async (...args: string[]) => {
+      await held;
+      return original?.apply(pair.subscriber, args);
+    };
+    try {
+      const readsBefore = env.reads;
+      const s = recordingSub(env.bus, env.store, user);
+      const started = s.sub.start({ epoch, seq: 1 }, `${epoch}.1`);
+      await env.tracker.update(task.id, { progress: { current: 1 } });
+      for (let i = 0; i < 5; i++) await pair.commands.ping();
+      expect(env.reads).toBe(readsBefore);
+      release();
+      await started;
+      await env.tracker.update(task.id, { progress: { current: 2 } });
+      await waitFor(() => s.delivered.length >= 2, 2000, 'both events');
+      expect(s.delivered.map((e) => e.seq)).toEqual([2, 3]);
+      s.sub.close();
+    } finally {
+      client[method] = original as (...args: string[]) => Promise<unknown>;
+    }
+  });
+
   it('does not hand a subscription a log read that was issued before it subscribed', async () => {
     // Stream A asks for the log after seq 1; the read runs, but its reply is still on its way when
     // another process writes seq 3 and its doorbell rings. Stream B subscribes after that ring and
