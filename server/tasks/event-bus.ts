@@ -222,7 +222,7 @@ export class EventBus {
     });
   }
 
-  /** One round trip: a pipeline on one Redis; on a cluster, per-key commands auto-pipelined per master. */
+  /** One round trip: a pipeline on one Redis; on a cluster, one command per user, all in flight at once (a pipeline cannot span masters). */
   private async readHeads(users: string[]): Promise<(string | null)[][]> {
     if (isCluster(this.commands)) {
       const cluster = this.commands;

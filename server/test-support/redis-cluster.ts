@@ -84,6 +84,11 @@ export class RedisClusterProcess {
     return cluster;
   }
 
+  /** Process ids of the live nodes (benchmarks read their CPU time). */
+  get pids(): number[] {
+    return this.alive().flatMap((n) => (n.server.pid === undefined ? [] : [n.server.pid]));
+  }
+
   /** REDIS_CLUSTER_NODES for this cluster (every node; a client needs only one that is up). */
   get seeds(): string {
     return this.nodes.map((n) => `127.0.0.1:${n.server.port}`).join(',');
