@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../protocol';
+import { isCluster } from './redis';
 import { hashSlot } from './tasks/hash-slots';
 import { keys } from './tasks/keys';
 import { startTestServer, type TestServer, uniqueUser } from './test-support/harness';
@@ -85,6 +86,101 @@ function lastVersionSeen(stream: ResumingStream, taskId: string): number {
   return version;
 }
 
+/** Opens a resuming stream per user on `s` (each to its first snapshot). */
+async function follow(s: TestServer, users: string[], streams: ResumingStream[]) {
+  const followed = new Map<string, ResumingStream>();
+  for (const user of users) {
+    const stream = new ResumingStream({
+      url: () => `${s.url}/api/events`,
+      token: await s.tokenFor(user),
+      retryMs: 100,
+    });
+    streams.push(stream);
+    followed.set(user, stream);
+    await stream.until((evs) => evs.some((e) => e.event === 'snapshot'), 10_000, 'snapshot');
+  }
+  return followed;
+}
+
+/**
+ * Two server processes on one Redis (or cluster), each with streams for half of `users`: every
+ * client gets every event, and each process receives its own users' events and no one else's.
+ */
+async function expectOwnShareOnly(
+  [a, b]: [TestServer, TestServer],
+  users: string[],
+  streams: ResumingStream[],
+  label: string,
+): Promise<void> {
+  const mine = new Map([
+    [a, users.filter((_, i) => i % 2 === 0)],
+    [b, users.filter((_, i) => i % 2 === 1)],
+  ]);
+  const received = new Map([
+    [a, 0],
+    [b, 0],
+  ]);
+  for (const s of [a, b]) {
+    const message = isCluster(s.services.redis.subscriber) ? 'smessage' : 'message';
+    s.services.redis.subscriber.on(message, () => received.set(s, (received.get(s) ?? 0) + 1));
+  }
+  const followed = new Map([
+    [a, await follow(a, mine.get(a) ?? [], streams)],
+    [b, await follow(b, mine.get(b) ?? [], streams)],
+  ]);
+  const tasks = await Promise.all(
+    users.map((ownerId) => a.services.tracker.create({ ownerId, type: 'po_processing', total: 1000 })),
+  );
+  const perTask = 50;
+  await Promise.all(
+    tasks.map(async (task) => {
+      for (let i = 1; i <= perTask; i++)
+        await a.services.tracker.update(task.id, { progress: { current: i } });
+    }),
+  );
+  for (const [s, byUser] of followed) {
+    const reports = await followToHead(s, byUser);
+    for (const report of reports.values()) {
+      expect(report.delivered).toBe(perTask + 1);
+      expect([...report.gaps, ...report.duplicates, ...report.disorder]).toEqual([]);
+    }
+  }
+  const total = users.length * (perTask + 1);
+  for (const [s, name] of [
+    [a, 'A'],
+    [b, 'B'],
+  ] as const) {
+    const own = (mine.get(s)?.length ?? 0) * (perTask + 1);
+    const got = received.get(s) ?? 0;
+    process.stdout.write(
+      `[${label} share] process ${name}: ${got} of ${total} events received ` +
+        `(${Math.round((100 * got) / total)}%), its users' share ${own}\n`,
+    );
+    expect(got).toBe(own);
+  }
+  // The last stream of a user closed: this process no longer listens to that user's channel.
+  await waitFor(() => a.services.bus.subscriptionCount === 0, 5000, "A's streams to close");
+  // One SUBSCRIBE when a user's first stream opened here, one UNSUBSCRIBE when their last closed.
+  expect(a.services.bus.channelChangeCount).toBe(2 * (mine.get(a)?.length ?? 0));
+}
+
+describe.skipIf(!hasRedisServer)('one Redis, two processes', () => {
+  const servers: TestServer[] = [];
+  const streams: ResumingStream[] = [];
+  afterAll(async () => {
+    for (const s of streams.splice(0)) await s.stop();
+    for (const s of servers.splice(0)) await s.close({ timeoutMs: 1000 });
+  });
+
+  it('gives each process only the events of the users it has streams for', { timeout: 60_000 }, async () => {
+    servers.push(await startTestServer('real'), await startTestServer('real'));
+    const [a, b] = servers;
+    if (!a || !b) throw new Error('two servers');
+    const users = Array.from({ length: 12 }, () => uniqueUser());
+    await expectOwnShareOnly([a, b], users, streams, 'one Redis');
+  });
+});
+
 /**
  * A real Redis Cluster: 3 masters with a replica each. The faults a cluster adds to a single
  * Redis's — a master killed and its replica promoted, a slot moved to another master under load —
@@ -117,71 +213,9 @@ describe.skipIf(!hasRedisServer)('Redis Cluster (3 masters, 1 replica each)', ()
     return started;
   }
 
-  async function follow(s: TestServer, users: string[]) {
-    const followed = new Map<string, ResumingStream>();
-    for (const user of users) {
-      const stream = new ResumingStream({
-        url: () => `${s.url}/api/events`,
-        token: await s.tokenFor(user),
-        retryMs: 100,
-      });
-      streams.push(stream);
-      followed.set(user, stream);
-      await stream.until((evs) => evs.some((e) => e.event === 'snapshot'), 10_000, 'snapshot');
-    }
-    return followed;
-  }
-
   it('gives each process only the events of the users it has streams for', { timeout: 60_000 }, async () => {
-    const [a, b] = [await server(), await server()];
     const users = (await usersOnEveryMaster(cluster, 4)).flat();
-    const mine = new Map([
-      [a, users.filter((_, i) => i % 2 === 0)],
-      [b, users.filter((_, i) => i % 2 === 1)],
-    ]);
-    const received = new Map([
-      [a, 0],
-      [b, 0],
-    ]);
-    for (const s of [a, b])
-      s.services.redis.subscriber.on('smessage', () => received.set(s, (received.get(s) ?? 0) + 1));
-    const followed = new Map([
-      [a, await follow(a, mine.get(a) ?? [])],
-      [b, await follow(b, mine.get(b) ?? [])],
-    ]);
-    const tasks = await Promise.all(
-      users.map((ownerId) => a.services.tracker.create({ ownerId, type: 'po_processing', total: 1000 })),
-    );
-    const perTask = 50;
-    await Promise.all(
-      tasks.map(async (task) => {
-        for (let i = 1; i <= perTask; i++)
-          await a.services.tracker.update(task.id, { progress: { current: i } });
-      }),
-    );
-    for (const [s, byUser] of followed) {
-      const reports = await followToHead(s, byUser);
-      for (const report of reports.values()) {
-        expect(report.delivered).toBe(perTask + 1);
-        expect([...report.gaps, ...report.duplicates, ...report.disorder]).toEqual([]);
-      }
-    }
-    const total = users.length * (perTask + 1);
-    for (const [s, name] of [
-      [a, 'A'],
-      [b, 'B'],
-    ] as const) {
-      const own = (mine.get(s)?.length ?? 0) * (perTask + 1);
-      const got = received.get(s) ?? 0;
-      process.stdout.write(
-        `[cluster share] process ${name}: ${got} of ${total} events received (${Math.round((100 * got) / total)}%), its users' share ${own}\n`,
-      );
-      expect(got).toBe(own);
-    }
-    // The last stream of a user closed: this process no longer listens to that user's channel.
-    await waitFor(() => a.services.bus.subscriptionCount === 0, 5000, "A's streams to close");
-    // One SUBSCRIBE when a user's first stream opened here, one UNSUBSCRIBE when their last closed.
-    expect(a.services.bus.channelChangeCount).toBe(2 * (mine.get(a)?.length ?? 0));
+    await expectOwnShareOnly([await server(), await server()], users, streams, 'cluster');
   });
 
   it('loses and repeats nothing when a slot moves to another master under load', {
@@ -191,7 +225,7 @@ describe.skipIf(!hasRedisServer)('Redis Cluster (3 masters, 1 replica each)', ()
     const [moving, ...others] = (await usersOnEveryMaster(cluster, 1)).flat();
     if (!moving) throw new Error('no user');
     const users = [moving, ...others];
-    const followed = await follow(s, users);
+    const followed = await follow(s, users, streams);
     const tasks = await Promise.all(
       users.map((ownerId) => s.services.tracker.create({ ownerId, type: 'po_processing', total: 1_000_000 })),
     );
@@ -234,7 +268,7 @@ describe.skipIf(!hasRedisServer)('Redis Cluster (3 masters, 1 replica each)', ()
     const users = groups.flat();
     const [victim] = users;
     if (!victim) throw new Error('no user');
-    const followed = await follow(s, users);
+    const followed = await follow(s, users, streams);
     const tasks = await Promise.all(
       users.map((ownerId) => s.services.tracker.create({ ownerId, type: 'po_processing', total: 1_000_000 })),
     );
