@@ -128,6 +128,25 @@ describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) =>
     }
   });
 
+  it('keeps ringing for a user whose last stream closes and whose next opens at once, 50 times over', async () => {
+    const user = uniqueUser();
+    const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
+    // No await between close and the next subscribe: UNSUBSCRIBE and SUBSCRIBE leave back to back.
+    let s = recordingSub(env.bus, env.store, user);
+    for (let i = 0; i < 50; i++) {
+      const started = s.sub.start(null, null);
+      s.sub.close();
+      await started;
+      s = recordingSub(env.bus, env.store, user);
+    }
+    await s.sub.start(null, null);
+    await env.tracker.update(task.id, { progress: { current: 1 } });
+    await waitFor(() => s.delivered.length >= 1, 2000, 'the live event');
+    // Rung on this process's channel, not found by a fill (no heartbeat runs here).
+    expect(env.published.filter((ev) => ev.task.ownerId === user).map((ev) => ev.task.version)).toEqual([2]);
+    s.sub.close();
+  });
+
   it('does not hand a subscription a log read that was issued before it subscribed', async () => {
     // Stream A asks for the log after seq 1; the read runs, but its reply is still on its way when
     // another process writes seq 3 and its doorbell rings. Stream B subscribes after that ring and
@@ -138,9 +157,10 @@ describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) =>
     await env.tracker.update(task.id, { progress: { current: 1 } });
     const epoch = await env.store.epochOf(user);
     const release = env.holdReads();
+    const readsBefore = env.reads;
     const a = recordingSub(env.bus, env.store, user);
     const aStarted = a.sub.start({ epoch, seq: 1 }, `${epoch}.1`);
-    await waitFor(() => env.reads >= 1, 2000, "A's read to reach Redis");
+    await waitFor(() => env.reads > readsBefore, 2000, "A's read to reach Redis");
     await env.tracker.update(task.id, { progress: { current: 2 } });
     await waitFor(
       () => env.published.some((ev) => ev.task.ownerId === user && ev.seq === 3),
