@@ -100,6 +100,8 @@ interface ChurnFigures {
   sequentialUs: number;
   /** Many users' first streams at once (a reconnect storm after a restart). */
   burstPerS: number;
+  /** This process's CPU per subscribe + unsubscribe, over both runs. */
+  clientCpuUs: number;
 }
 
 async function measureChurn(backend: Backend): Promise<ChurnFigures> {
@@ -111,6 +113,7 @@ async function measureChurn(backend: Backend): Promise<ChurnFigures> {
     await subscribe(c);
     await unsubscribe(c);
   }
+  const cpuBefore = process.cpuUsage();
   let started = performance.now();
   for (const c of channels) {
     await subscribe(c);
@@ -121,7 +124,9 @@ async function measureChurn(backend: Backend): Promise<ChurnFigures> {
   await Promise.all(channels.map(subscribe));
   await Promise.all(channels.map(unsubscribe));
   const burstPerS = Math.round((channels.length * 1000) / (performance.now() - started));
-  return { sequentialUs: Math.round(sequentialUs), burstPerS };
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuUs = Math.round((cpu.user + cpu.system) / (2 * channels.length));
+  return { sequentialUs: Math.round(sequentialUs), burstPerS, clientCpuUs };
 }
 
 const rows: string[] = [];
@@ -133,7 +138,7 @@ for (const start of [singleRedis, threeMasters]) {
     rows.push(
       `| ${backend.name} | ${w.writesPerS} | ${w.redisUsPerWrite} µs (${w.nodeCpuMs.join(' + ')} ms) | ` +
         `${Math.round(w.busiestNodeCore * 100)}% | ${w.clientCpuMsPerWrite.toFixed(3)} ms | ` +
-        `${c.sequentialUs} µs | ${c.burstPerS}/s |`,
+        `${c.sequentialUs} µs | ${c.burstPerS}/s | ${c.clientCpuUs} µs |`,
     );
   } finally {
     backend.pair.subscriber.disconnect();
@@ -144,8 +149,8 @@ for (const start of [singleRedis, threeMasters]) {
 
 process.stdout.write(
   `\n${writerCount} writers over ${userCount} users for ${windowMs / 1000} s; churn over ${channelCount} channels\n\n` +
-    '| backend | writes/s | Redis CPU per write (per node) | busiest node, share of one core | client CPU per write | subscribe + unsubscribe, one after the other | subscribe + unsubscribe, all at once |\n' +
-    '|---|---|---|---|---|---|---|\n' +
+    '| backend | writes/s | Redis CPU per write (per node) | busiest node, share of one core | client CPU per write | subscribe + unsubscribe, one after the other | subscribe + unsubscribe, all at once | client CPU per subscribe + unsubscribe |\n' +
+    '|---|---|---|---|---|---|---|---|\n' +
     `${rows.join('\n')}\n`,
 );
 process.exit(0);
