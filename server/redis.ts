@@ -108,6 +108,8 @@ export interface RedisSettingsReport {
  */
 export async function checkRedisSettings(redis: RedisClient, log: SettingsLog): Promise<RedisSettingsReport> {
   if (!isCluster(redis)) return checkNodeSettings(redis, log);
+  // The masters are known once the cluster client has read the slot map.
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   // Every master can be configured differently; the first one's figures stand for the report.
   const reports = await Promise.all(redis.nodes('master').map((node) => checkNodeSettings(node, log)));
   return reports[0] ?? { maxmemoryPolicy: null, aof: null, rdbSchedule: null, warnings: [] };
