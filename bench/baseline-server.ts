@@ -1,8 +1,8 @@
 /**
  * The floor for Node: a minimal hand-written SSE fan-out, to compare taskstream against.
  *
- * One ioredis subscriber on the channel taskstream publishes to (`ts:events`, the message is the
- * logged event JSON), a Map userId → Set<res>, the bearer token is the user id in plain text (no
+ * One ioredis subscriber on every user's channel taskstream publishes to (the pattern
+ * `ts:{u:*}:events`, the message is the logged event JSON), a Map userId → Set<res>, the bearer token is the user id in plain text (no
  * JWT), no Express, no replay, no snapshot, no slow-client cut-off. Frames are written exactly
  * like taskstream's (`id:` / `event:` / `data: {"task":…}`), so each delivery is the same bytes.
  * Like taskstream it sends a `retry:` on open and one shared heartbeat frame every HEARTBEAT_MS,
@@ -28,7 +28,7 @@ let open = 0;
 
 const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
 subscriber.on('error', (err: Error) => process.stderr.write(`baseline-server: redis: ${err.message}\n`));
-subscriber.on('message', (_channel: string, message: string) => {
+subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
   const ev = JSON.parse(message) as { id: string; type: string; task: { ownerId: string } };
   const streams = byUser.get(ev.task.ownerId);
   if (!streams) return;
@@ -83,7 +83,7 @@ setInterval(() => {
   for (const set of byUser.values()) for (const res of set) res.write(frame);
 }, heartbeatMs).unref();
 
-await subscriber.subscribe('ts:events');
+await subscriber.psubscribe('ts:{u:*}:events');
 server.listen(port, host);
 
 function stop(): void {

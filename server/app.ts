@@ -45,7 +45,8 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use(streamRoutes(s));
   app.use('/api/tasks', requireUser(s.tokens));
   app.use('/api/communities', requireUser(s.tokens));
-  app.use('/api/inbox', requireUser(s.tokens), inboxRoutes(s));
+  app.use('/api/inbox', requireUser(s.tokens));
+  app.use(inboxRoutes(s));
   app.use(communityRoutes(s));
   app.use(taskRoutes(s));
   app.use(runRoutes(s));

@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads REDIS_CLUSTER_NODES as a list of seed nodes', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).REDIS_CLUSTER_NODES).toEqual([
+      '10.0.0.1:7000',
+      'redis-b:7001',
+    ]);
+  });
+
+  it('refuses REDIS_CLUSTER_NODES that are not host:port, or set beside REDIS_URL', () => {
+    expect(configErrorFor({ REDIS_CLUSTER_NODES: 'redis://a:7000' })).toContain('REDIS_CLUSTER_NODES');
+    expect(configErrorFor({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'redis://b:6379' })).toMatch(
+      /REDIS_CLUSTER_NODES: set either REDIS_URL .* or REDIS_CLUSTER_NODES/,
+    );
+  });
+
   it('names every bad variable in one error when several are bad', () => {
     const message = configErrorFor({
       PORT: 'abc',

@@ -30,6 +30,24 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Seed nodes of a Redis Cluster, `host:port,host:port,…` (any reachable subset; the rest is
+   * discovered). Set: the cluster instead of REDIS_URL, with sharded pub/sub (Redis ≥ 7).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port,host:port,…'))
+        .min(1, 'must name at least one host:port'),
+    )
+    .optional(),
   /** HS256 secret for session JWTs; at least 32 characters. Unset: a random one per start. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Bearer token for `/api/worker/*` and progress ingestion. Unset: those routes answer 404. */
@@ -144,6 +162,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.data.REDIS_URL && parsed.data.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_CLUSTER_NODES: set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a cluster), not both',
+    );
+  }
   return parsed.data;
 }
 
@@ -158,7 +181,7 @@ export function productionWarnings(config: Config): string[] {
       'JWT_SECRET is not set: each start makes a random secret, so every restart signs everyone out.',
     );
   }
-  if (!config.REDIS_URL) {
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     warnings.push(
       'REDIS_URL is not set: tasks live in this process (ioredis-mock), so a restart loses them all and a second process sees none of them.',
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRedisSettings, createRedisPair, type RedisPair } from './redis';
+import { RedisClusterProcess } from './test-support/redis-cluster';
 import { hasRedisServer, RedisServerProcess } from './test-support/redis-server';
 
 function recordingLog() {
@@ -61,4 +62,23 @@ describe.skipIf(!hasRedisServer)('checkRedisSettings (real Redis)', () => {
     expect(report.aof).toBe(true);
     expect(report.warnings).toEqual([]);
   });
+});
+
+describe.skipIf(!hasRedisServer)('checkRedisSettings (Redis Cluster)', () => {
+  it('checks every master, once the client knows them', async () => {
+    const cluster = await RedisClusterProcess.start({ masters: 3 });
+    const pair = createRedisPair(undefined, { clusterNodes: cluster.seeds.split(',') });
+    try {
+      const log = recordingLog();
+      // Called before the client has connected, as the server does at start.
+      const report = await checkRedisSettings(pair.commands, log);
+      expect(report.aof).toBe(false);
+      expect(log.warnings).toHaveLength(3);
+      for (const warning of log.warnings) expect(warning).toMatch(/no persistence/);
+    } finally {
+      pair.subscriber.disconnect();
+      pair.commands.disconnect();
+      await cluster.stop();
+    }
+  }, 30_000);
 });

@@ -1,14 +1,22 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { redisCommandTimeoutMs } from './config';
 
 /**
+ * What the code above the client talks to: one Redis (or ioredis-mock behind the same interface),
+ * or a Redis Cluster. Commands are the same on both as long as every multi-key command, script and
+ * MULTI stays within one user's hash tag; what differs (pub/sub, SCAN) goes through the helpers below.
+ */
+export type RedisClient = Redis | Cluster;
+
+/**
  * The process's two Redis connections: one for commands, one subscriber shared by every stream.
- * `REDIS_URL` unset gives ioredis-mock in-process, behind the same ioredis interface.
+ * `REDIS_URL` unset gives ioredis-mock in-process; `REDIS_CLUSTER_NODES` gives two cluster clients,
+ * the subscriber one with a sharded subscriber per master.
  */
 export interface RedisPair {
-  commands: Redis;
-  subscriber: Redis;
+  commands: RedisClient;
+  subscriber: RedisClient;
   embedded: boolean;
 }
 
@@ -32,17 +40,55 @@ export function requestConnectionOptions(commandTimeoutMs: number): RedisOptions
 
 export function createRedisPair(
   url: string | undefined,
-  { commandTimeoutMs = redisCommandTimeoutMs() }: { commandTimeoutMs?: number } = {},
+  {
+    commandTimeoutMs = redisCommandTimeoutMs(),
+    clusterNodes,
+  }: { commandTimeoutMs?: number; clusterNodes?: string[] } = {},
 ): RedisPair {
+  const options = requestConnectionOptions(commandTimeoutMs);
+  // The subscriber waits for messages by design (no timeout) and keeps (re)subscribing for ever.
+  const subscriberOptions: RedisOptions = {
+    ...options,
+    commandTimeout: undefined,
+    maxRetriesPerRequest: null,
+  };
+  if (clusterNodes?.length) {
+    const seeds = clusterNodes.map((node) => {
+      const at = node.lastIndexOf(':');
+      return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+    });
+    const cluster = (redisOptions: RedisOptions, shardedSubscribers: boolean) =>
+      new Cluster(seeds, {
+        redisOptions,
+        shardedSubscribers,
+        // Off: it defers each command to setImmediate, which cost 1 ms per SSUBSCRIBE on a busy machine.
+        enableAutoPipelining: false,
+        clusterRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+      });
+    return {
+      commands: cluster(options, false),
+      subscriber: cluster(subscriberOptions, true),
+      embedded: false,
+    };
+  }
   if (!url) {
     const commands = new RedisMock({ port: 10_000 + embeddedInstances++ }) as unknown as Redis;
     return { commands, subscriber: commands.duplicate(), embedded: true };
   }
-  const options = requestConnectionOptions(commandTimeoutMs);
-  const commands = new Redis(url, options);
-  // The subscriber waits for messages by design (no timeout) and keeps (re)subscribing for ever.
-  const subscriber = new Redis(url, { ...options, commandTimeout: undefined, maxRetriesPerRequest: null });
-  return { commands, subscriber, embedded: false };
+  return {
+    commands: new Redis(url, options),
+    subscriber: new Redis(url, subscriberOptions),
+    embedded: false,
+  };
+}
+
+export function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
+
+/** The connections a SCAN must walk to see every key: each master of a cluster, or the one Redis. */
+export function scanTargets(client: RedisClient): Redis[] {
+  return isCluster(client) ? client.nodes('master') : [client];
 }
 
 /** What `checkRedisSettings` found; `warnings` is empty when the settings suit the guarantees. */
@@ -60,10 +106,21 @@ export interface RedisSettingsReport {
  * Redis often disables CONFIG, where refusing to start would take the service down over settings
  * it cannot read. Falls back to INFO when CONFIG is unavailable. Skips ioredis-mock.
  */
-export async function checkRedisSettings(
-  redis: Redis,
-  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
-): Promise<RedisSettingsReport> {
+export async function checkRedisSettings(redis: RedisClient, log: SettingsLog): Promise<RedisSettingsReport> {
+  if (!isCluster(redis)) return checkNodeSettings(redis, log);
+  // The masters are known once the cluster client has read the slot map.
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  // Every master can be configured differently; the first one's figures stand for the report.
+  const reports = await Promise.all(redis.nodes('master').map((node) => checkNodeSettings(node, log)));
+  return reports[0] ?? { maxmemoryPolicy: null, aof: null, rdbSchedule: null, warnings: [] };
+}
+
+interface SettingsLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+async function checkNodeSettings(redis: Redis, log: SettingsLog): Promise<RedisSettingsReport> {
   const report: RedisSettingsReport = { maxmemoryPolicy: null, aof: null, rdbSchedule: null, warnings: [] };
   if (!(redis instanceof Redis)) return report; // the embedded ioredis-mock: nothing to check
   const info = await redis.info().catch(() => '');

@@ -46,7 +46,11 @@ const DRAIN_SPREAD_MS = 5000;
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<TaskstreamServer> {
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
   const redis =
-    deps.redis ?? createRedisPair(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+    deps.redis ??
+    createRedisPair(config.REDIS_URL, {
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
+    });
   redis.commands.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   const services = createServices(config, redis, log);
   await services.bus.start();
@@ -63,7 +67,14 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${host}:${port}`;
     log.info(
-      { url, redis: redis.embedded ? 'embedded (ioredis-mock)' : 'external' },
+      {
+        url,
+        redis: redis.embedded
+          ? 'embedded (ioredis-mock)'
+          : config.REDIS_CLUSTER_NODES
+            ? 'cluster'
+            : 'external',
+      },
       'taskstream server listening',
     );
     return { url, port };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 
 const keyOf = (token: string) => `ts:revoked:${createHash('sha256').update(token).digest('base64url')}`;
 
@@ -10,7 +10,7 @@ const keyOf = (token: string) => `ts:revoked:${createHash('sha256').update(token
  * no usable token is ever stored.
  */
 export class RevokedSessions {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async revoke(token: string, expiresAt: number): Promise<void> {
     const ttlMs = expiresAt - Date.now();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { keys } from '../tasks/keys';
 import type { Identity } from './session-tokens';
 
@@ -10,7 +10,7 @@ export const TICKET_TTL_S = 60;
  * in Redis so any process can redeem one; GETDEL makes a second use fail.
  */
 export class SseTickets {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async issue(identity: Identity): Promise<string> {
     const ticket = randomBytes(24).toString('base64url');

@@ -5,16 +5,16 @@ import { validationError } from '../errors';
 import type { AppServices } from '../services';
 import { InboxStore } from './inbox-store';
 
-/** The signed-in user's activity inbox, mounted at `/api/inbox` behind auth by the app. */
+/** The signed-in user's activity inbox, behind auth by the app (`/api/inbox` requires a user). */
 export function inboxRoutes(s: AppServices): Router {
   const router = Router();
   const inbox = new InboxStore(s.redis.commands);
 
-  router.get('/', async (req, res) => {
+  router.get('/api/inbox', async (req, res) => {
     res.json(await inbox.read(identityOf(req).userId));
   });
 
-  router.post('/seen', async (req, res) => {
+  router.post('/api/inbox/seen', async (req, res) => {
     const body = inboxSeenBodySchema.safeParse(req.body);
     if (!body.success) throw validationError(body.error);
     res.json(await inbox.markSeen(identityOf(req).userId, body.data.upTo));

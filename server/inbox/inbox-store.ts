@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   type InboxEntry,
   type InboxResponse,
@@ -6,6 +5,7 @@ import {
   inboxView,
   nextReadMarker,
 } from '../../protocol';
+import type { RedisClient } from '../redis';
 import { keys } from '../tasks/keys';
 import { INBOX_TTL_S } from '../tasks/task-store';
 
@@ -26,7 +26,7 @@ type AdvanceMarker = (key: string, markerMs: number, ttlS: number) => Promise<nu
 export class InboxStore {
   private readonly advanceMarker: AdvanceMarker;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     redis.defineCommand('tsAdvanceInboxMarker', { numberOfKeys: 1, lua: advanceMarkerScript });
     this.advanceMarker = (
       redis as unknown as { tsAdvanceInboxMarker: AdvanceMarker }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 import { waitFor } from '../test-support/stream-checks';
 
-describe.each(backends)('GET /api/events (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('GET /api/events (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -66,7 +66,7 @@ function preamble(client: SseClient): string[] {
   return first === -1 ? names : names.slice(0, first);
 }
 
-describe.each(backends)('stream contract (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('stream contract (%s Redis)', (backend) => {
   let server: TestServer;
   /** EVENT_LOG_SIZE=10, HEARTBEAT_MS=200, MAX_STREAMS_PER_USER=2. */
   let tight: TestServer;

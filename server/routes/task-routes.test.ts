@@ -8,7 +8,7 @@ import {
 } from '../../protocol';
 import { AppError } from '../errors';
 import {
-  backends,
+  backendsWithCluster,
   startTestServer,
   TEST_WORKER_TOKEN,
   type TestServer,
@@ -25,7 +25,7 @@ const forbiddenTexts = {
   'U+2028': 'a\u2028b',
 };
 
-describe.each(backends)('task routes (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('task routes (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);

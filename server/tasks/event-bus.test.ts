@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPosition } from '../../protocol';
-import { createRedisPair, type RedisPair } from '../redis';
+import { createRedisPair, isCluster, type RedisPair } from '../redis';
 import {
-  backends,
-  sharedRedisServer,
+  backendsWithCluster,
+  redisEnv,
   startTestServer,
   type TestServer,
   uniqueUser,
@@ -81,16 +81,70 @@ function recordingSub(bus: EventBus, store: TaskStore, userId: string) {
   return { sub, delivered, resyncs };
 }
 
-describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) => {
   let pair: RedisPair;
   let env: Awaited<ReturnType<typeof busOn>>;
   beforeAll(async () => {
-    pair = createRedisPair(backend === 'real' ? (await sharedRedisServer()).url : undefined);
+    const { REDIS_URL, REDIS_CLUSTER_NODES } = await redisEnv(backend);
+    pair = createRedisPair(REDIS_URL, { clusterNodes: REDIS_CLUSTER_NODES?.split(',') });
     env = await busOn(pair);
   });
   afterAll(async () => {
     pair.subscriber.disconnect();
     await pair.commands.quit();
+  });
+
+  it("reads the log only once its user's channel is subscribed, and misses nothing written meanwhile", async () => {
+    const user = uniqueUser();
+    const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
+    const epoch = await env.store.epochOf(user);
+    // Hold this user's SUBSCRIBE (SSUBSCRIBE on a cluster) on its way to Redis.
+    const method = isCluster(pair.subscriber) ? 'ssubscribe' : 'subscribe';
+    const client = pair.subscriber as unknown as Record<string, (...args: string[]) => Promise<unknown>>;
+    const original = client[method];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    client[method] = async (...args: string[]) => {
+      await held;
+      return original?.apply(pair.subscriber, args);
+    };
+    try {
+      const readsBefore = env.reads;
+      const s = recordingSub(env.bus, env.store, user);
+      const started = s.sub.start({ epoch, seq: 1 }, `${epoch}.1`);
+      await env.tracker.update(task.id, { progress: { current: 1 } });
+      for (let i = 0; i < 5; i++) await pair.commands.ping();
+      expect(env.reads).toBe(readsBefore);
+      release();
+      await started;
+      await env.tracker.update(task.id, { progress: { current: 2 } });
+      await waitFor(() => s.delivered.length >= 2, 2000, 'both events');
+      expect(s.delivered.map((e) => e.seq)).toEqual([2, 3]);
+      s.sub.close();
+    } finally {
+      client[method] = original as (...args: string[]) => Promise<unknown>;
+    }
+  });
+
+  it('keeps ringing for a user whose last stream closes and whose next opens at once, 50 times over', async () => {
+    const user = uniqueUser();
+    const task = await env.tracker.create({ ownerId: user, type: 'po_processing', total: 100 });
+    // No await between close and the next subscribe: UNSUBSCRIBE and SUBSCRIBE leave back to back.
+    let s = recordingSub(env.bus, env.store, user);
+    for (let i = 0; i < 50; i++) {
+      const started = s.sub.start(null, null);
+      s.sub.close();
+      await started;
+      s = recordingSub(env.bus, env.store, user);
+    }
+    await s.sub.start(null, null);
+    await env.tracker.update(task.id, { progress: { current: 1 } });
+    await waitFor(() => s.delivered.length >= 1, 2000, 'the live event');
+    // Rung on this process's channel, not found by a fill (no heartbeat runs here).
+    expect(env.published.filter((ev) => ev.task.ownerId === user).map((ev) => ev.task.version)).toEqual([2]);
+    s.sub.close();
   });
 
   it('does not hand a subscription a log read that was issued before it subscribed', async () => {
@@ -103,9 +157,10 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
     await env.tracker.update(task.id, { progress: { current: 1 } });
     const epoch = await env.store.epochOf(user);
     const release = env.holdReads();
+    const readsBefore = env.reads;
     const a = recordingSub(env.bus, env.store, user);
     const aStarted = a.sub.start({ epoch, seq: 1 }, `${epoch}.1`);
-    await waitFor(() => env.reads >= 1, 2000, "A's read to reach Redis");
+    await waitFor(() => env.reads > readsBefore, 2000, "A's read to reach Redis");
     await env.tracker.update(task.id, { progress: { current: 2 } });
     await waitFor(
       () => env.published.some((ev) => ev.task.ownerId === user && ev.seq === 3),
@@ -134,7 +189,10 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
     // A message published before Redis came back empty (its epoch is older) arrives late.
     const staleTask = { ...task, version: 9 };
     const stale = JSON.stringify({ id: `${Number(epoch) - 5000}.9`, type: 'progress', task: staleTask });
-    await pair.commands.publish(keys.eventsChannel, stale);
+    const channel = keys.events(user);
+    await (isCluster(pair.commands)
+      ? pair.commands.spublish(channel, stale)
+      : pair.commands.publish(channel, stale));
     await env.tracker.update(task.id, { progress: { current: 1 } });
     await waitFor(() => s.delivered.length >= 1, 2000, 'the live event');
     const readsBefore = env.reads;
@@ -159,11 +217,12 @@ describe.each(backends)('Subscription seams (%s Redis)', (backend) => {
 const load = {
   real: { perSecond: 1000, lanes: 4, chains: 8, minEvents: 1000 },
   mock: { perSecond: 150, lanes: 2, chains: 5, minEvents: 200 },
+  cluster: { perSecond: 1000, lanes: 4, chains: 8, minEvents: 1000 },
 } as const;
 const WRITE_MS = 3000;
 const MAX_WRITE_MS = 12_000;
 
-describe.each(backends)('replay/live seam under load (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('replay/live seam under load (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     // A log large enough that no reconnect in this test may be answered with reset.

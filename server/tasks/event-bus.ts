@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { compareEpochs, type EventPosition, logCovers, malformedIdReason, resetReason } from '../../protocol';
-import { checkRedisSettings } from '../redis';
+import { checkRedisSettings, isCluster, type RedisClient } from '../redis';
 import { enterCatchUp } from '../sse/sse-stream';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
@@ -27,47 +26,95 @@ export interface BusMetrics {
 }
 
 /**
- * Live fan-out for this process. One subscriber connection carries every user's events (the
- * doorbell); the per-user log in Redis is the truth. A subscription buffers live events while it
- * catches up from the log, then goes live; whenever a seq skips, the subscriber reconnects or a
- * heartbeat finds the head ahead, it fills the gap from the log — so nothing is lost or repeated.
+ * Live fan-out for this process. One subscriber connection (on a cluster, one per master) carries
+ * the events of the users this process has streams for: a channel per user, subscribed while the
+ * user has a stream here, so a process receives its own users' share of the traffic and not
+ * everyone's. The per-user log in Redis is the truth and pub/sub only the doorbell: a subscription
+ * subscribes its user's channel before it reads the log, buffers live events while it catches up,
+ * then goes live; whenever a seq skips, the subscriber reconnects or a heartbeat finds the head
+ * ahead, it fills the gap from the log — so nothing is lost or repeated.
  */
 export class EventBus {
   private readonly byUser = new Map<string, Set<Subscription>>();
+  /** Each user with a stream here: their channel's SUBSCRIBE, settled once Redis confirmed it. */
+  private readonly channels = new Map<string, Promise<void>>();
   private readonly reads = new Map<string, Promise<LogRead>>();
+  private readonly sharded: boolean;
   private subscribed = false;
   private lostConnection = false;
+  private channelChanges = 0;
 
   constructor(
-    private readonly subscriber: Redis,
-    private readonly commands: Redis,
+    private readonly subscriber: RedisClient,
+    private readonly commands: RedisClient,
     private readonly store: TaskStore,
     private readonly log: Logger,
     private readonly metrics: BusMetrics,
-  ) {}
+  ) {
+    this.sharded = isCluster(subscriber);
+  }
 
   async start(): Promise<void> {
-    this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
-    this.subscriber.on('close', () => {
-      this.lostConnection = true;
-    });
-    this.subscriber.on('ready', () => {
-      if (this.lostConnection) void this.recover();
-    });
+    const onMessage = (_channel: string, message: string) => this.onMessage(message);
+    if (this.sharded) {
+      // ioredis keeps one sharded subscriber per master and re-subscribes after a failover or a
+      // moved slot, then says so; a subscriber dropped on the way is the gap to fill.
+      this.subscriber.on('smessage', onMessage);
+      this.subscriber.on('-subscriber', () => {
+        this.lostConnection = true;
+      });
+      this.subscriber.on('subscribersReady', () => void this.recover());
+    } else {
+      this.subscriber.on('message', onMessage);
+      this.subscriber.on('close', () => {
+        this.lostConnection = true;
+      });
+      this.subscriber.on('ready', () => {
+        if (this.lostConnection) void this.recover();
+      });
+    }
     this.subscriber.on('error', (err: Error) =>
       this.log.warn({ err: err.message }, 'redis subscriber error'),
     );
-    await this.subscriber.subscribe(keys.eventsChannel);
     this.subscribed = true;
     // Once per process start, not awaited: a warning about settings must not delay or block serving.
     void checkRedisSettings(this.commands, this.log);
   }
 
-  /** After a subscriber reconnect: make sure we are subscribed again, then fill every gap. */
+  private channelCommand(action: 'subscribe' | 'unsubscribe', userId: string): Promise<unknown> {
+    const channel = keys.events(userId);
+    if (!this.sharded) return this.subscriber[action](channel);
+    return action === 'subscribe'
+      ? this.subscriber.ssubscribe(channel)
+      : this.subscriber.sunsubscribe(channel);
+  }
+
+  /** Subscribes `userId`'s channel unless this process already has (or is getting) it. */
+  private listen(userId: string): Promise<void> {
+    let listening = this.channels.get(userId);
+    if (!listening) {
+      this.channelChanges++;
+      const issued = this.channelCommand('subscribe', userId).then(() => undefined);
+      listening = issued;
+      this.channels.set(userId, issued);
+      // A failed SUBSCRIBE fails the streams waiting on it; the next stream of this user tries again.
+      issued.catch(() => {
+        if (this.channels.get(userId) === issued) this.channels.delete(userId);
+      });
+    }
+    return listening;
+  }
+
+  /** Resolves once `userId`'s channel is subscribed: from then on no event of theirs slips past. */
+  listening(userId: string): Promise<void> {
+    return this.channels.get(userId) ?? this.listen(userId);
+  }
+
+  /** After a subscriber reconnect or failover: make sure every channel is subscribed, then fill every gap. */
   private async recover(): Promise<void> {
     this.lostConnection = false;
     try {
-      await this.subscriber.subscribe(keys.eventsChannel);
+      await Promise.all([...this.channels.keys()].map((userId) => this.channelCommand('subscribe', userId)));
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'resubscribe failed');
       this.lostConnection = true;
@@ -79,6 +126,11 @@ export class EventBus {
 
   private fillAll(): void {
     for (const subs of this.byUser.values()) for (const sub of subs) void sub.fill();
+  }
+
+  /** Channel SUBSCRIBEs and UNSUBSCRIBEs this process has sent since it started (the churn). */
+  get channelChangeCount(): number {
+    return this.channelChanges;
   }
 
   /** Open subscriptions of this process (every open stream has one). */
@@ -113,6 +165,7 @@ export class EventBus {
     if (!subs) {
       subs = new Set();
       this.byUser.set(userId, subs);
+      void this.listen(userId).catch(() => undefined);
     }
     subs.add(sub);
     return sub;
@@ -122,7 +175,13 @@ export class EventBus {
     const subs = this.byUser.get(sub.userId);
     if (!subs) return;
     subs.delete(sub);
-    if (subs.size === 0) this.byUser.delete(sub.userId);
+    if (subs.size > 0) return;
+    this.byUser.delete(sub.userId);
+    // Sent after any SUBSCRIBE of this user on the same connection, so a stream that opens right
+    // after resubscribes in order; a failed UNSUBSCRIBE only leaves a channel whose events are ignored.
+    this.channels.delete(sub.userId);
+    this.channelChanges++;
+    this.channelCommand('unsubscribe', sub.userId).catch(() => undefined);
   }
 
   /**
@@ -153,16 +212,26 @@ export class EventBus {
   async checkHeads(): Promise<void> {
     const users = [...this.byUser.keys()];
     if (users.length === 0) return;
-    const pipeline = this.commands.pipeline();
-    for (const u of users) pipeline.hmget(keys.meta(u), 'epoch', 'seq');
-    const heads = await pipeline.exec().catch(() => null);
+    const heads = await this.readHeads(users).catch(() => null);
     if (!heads) return;
     users.forEach((u, i) => {
-      const [epoch, seq] = (heads[i]?.[1] ?? []) as (string | null)[];
+      const [epoch, seq] = heads[i] ?? [];
       if (!epoch) return;
       const head = { epoch, seq: Number(seq ?? 0) };
       for (const sub of this.byUser.get(u) ?? []) if (sub.isBehind(head)) void sub.fill();
     });
+  }
+
+  /** One round trip: a pipeline on one Redis; on a cluster, one command per user, all in flight at once (a pipeline cannot span masters). */
+  private async readHeads(users: string[]): Promise<(string | null)[][]> {
+    if (isCluster(this.commands)) {
+      const cluster = this.commands;
+      return Promise.all(users.map((u) => cluster.hmget(keys.meta(u), 'epoch', 'seq')));
+    }
+    const pipeline = this.commands.pipeline();
+    for (const u of users) pipeline.hmget(keys.meta(u), 'epoch', 'seq');
+    const results = await pipeline.exec();
+    return (results ?? []).map(([err, value]) => (err ? [] : (value as (string | null)[])));
   }
 
   recordReplay(count: number): void {
@@ -202,6 +271,9 @@ export class Subscription {
   async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
     const leaveCatchUp = enterCatchUp(this.userId);
     try {
+      // Subscribed before the first read: every event after that read rings here too.
+      await this.bus.listening(this.userId);
+      if (this.isClosed()) return;
       if (from) {
         const read = await this.bus.readLogAfter(this.userId, from.seq);
         if (this.isClosed()) return;

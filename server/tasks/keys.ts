@@ -1,7 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { SLOT_TAG_LENGTH, slotTagOf } from './hash-slots';
+
+/**
+ * Task ids made since the cluster layout: `t` + the owner's slot tag + `_` + 16 random URL-safe
+ * characters. Older ids (`t_` + 16) never match, since their second character is `_`.
+ */
+const slottedTaskId = new RegExp(`^t([0-9a-z]{${SLOT_TAG_LENGTH}})_`);
+
 /**
  * Every Redis key and channel taskstream uses, in one place. Every per-user key carries the user's
- * hash tag `{u:<id>}`, so on a Redis Cluster a user's meta, log and indexes share one slot. Task
- * hashes are looked up by task id alone and keep their untagged name.
+ * hash tag `{u:<id>}`, so on a Redis Cluster a user's meta, log, indexes and events channel share
+ * one slot. A task's key carries the slot tag its id was made with, which hashes to its owner's slot.
  */
 export const keys = {
   /**
@@ -22,10 +31,24 @@ export const keys = {
   inboxEntries: (userId: string) => `ts:{u:${userId}}:inbox-entries`,
   /** The inbox read marker: the finish time (ms) up to which entries are seen. */
   inboxRead: (userId: string) => `ts:{u:${userId}}:inbox-read`,
-  /** One task: hash of json, v (version), owner, eid (id of its last event). */
-  task: (taskId: string) => `ts:task:${taskId}`,
-  /** Single-use SSE tickets. */
+  /**
+   * One task: hash of json, v (version), owner, eid (id of its last event). Ids from before the
+   * cluster layout keep their untagged key, so their tasks stay readable on a single Redis.
+   */
+  task: (taskId: string) => {
+    const tag = slottedTaskId.exec(taskId)?.[1];
+    return tag ? `ts:{${tag}}:task:${taskId}` : `ts:task:${taskId}`;
+  },
+  /** Single-use SSE tickets (single-key commands only, so fine anywhere on a cluster). */
   ticket: (ticket: string) => `ts:ticket:${ticket}`,
-  /** The pub/sub doorbell every process subscribes to; the message is the logged event. */
-  eventsChannel: 'ts:events',
+  /**
+   * One user's pub/sub doorbell; the message is the logged event. Per user so that a process
+   * subscribes only to the users it has streams for, and in the user's slot for sharded pub/sub.
+   */
+  events: (userId: string) => `ts:{u:${userId}}:events`,
 } as const;
+
+/** A new task id for `ownerId`: 96 random bits, plus the tag that puts its key in the owner's slot. */
+export function newTaskId(ownerId: string): string {
+  return `t${slotTagOf(keys.meta(ownerId))}_${randomBytes(12).toString('base64url')}`;
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   applyPatch,
   cancelPatch,
@@ -12,6 +11,7 @@ import {
   taskEventNameFor,
 } from '../../protocol';
 import { AppError, notFound } from '../errors';
+import { newTaskId } from './keys';
 import type { TaskStore } from './task-store';
 
 export type CreateTaskInput = Omit<NewTaskInput, 'id'>;
@@ -40,7 +40,7 @@ export class ProgressTracker {
 
   /** Writes version 1 of a new task; 400 when the input would make a task the protocol refuses. */
   async create(input: CreateTaskInput): Promise<Task> {
-    const task = newTask({ ...input, id: newTaskId() }, this.now());
+    const task = newTask({ ...input, id: newTaskId(input.ownerId) }, this.now());
     const outcome = await this.store.write(task, 'started');
     if (!outcome.ok) throw new AppError('task-exists', 'task id collision, try again', 409);
     this.options.onWrite?.(task, 'started');
@@ -90,9 +90,4 @@ export class ProgressTracker {
   async get(taskId: string): Promise<Task | null> {
     return (await this.store.get(taskId))?.task ?? null;
   }
-}
-
-/** 16 URL-safe characters, 96 random bits: unguessable, so ids leak nothing about other users. */
-function newTaskId(): string {
-  return `t_${randomBytes(12).toString('base64url')}`;
 }

@@ -1,13 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 import { ProgressTracker } from './progress-tracker';
 import { STALLED_TASK_ERROR, StallSweeper } from './stall-sweeper';
 
 const STALL_TIMEOUT_MS = 60_000;
 
-describe.each(backends)('StallSweeper (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('StallSweeper (%s Redis)', (backend) => {
   let server: TestServer;
   /** The sweeper's clock, moved by the tests instead of waiting. */
   let clock = Date.now();

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { applyPatch, isTerminal, type Task } from '../../protocol';
+import { type RedisClient, scanTargets } from '../redis';
 import { keys } from './keys';
 import type { TaskWriteListener } from './progress-tracker';
 import type { TaskStore } from './task-store';
@@ -32,7 +33,7 @@ export class StallSweeper {
   private sweeping: Promise<number> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly store: TaskStore,
     private readonly options: StallSweeperOptions,
   ) {}
@@ -60,7 +61,7 @@ export class StallSweeper {
     this.timer = null;
   }
 
-  /** One pass over every active task; resolves to how many it failed. */
+  /** One pass over every active task (on a cluster, over every master); resolves to how many it failed. */
   sweep(): Promise<number> {
     this.sweeping ??= this.sweepOnce().finally(() => {
       this.sweeping = null;
@@ -70,9 +71,15 @@ export class StallSweeper {
 
   private async sweepOnce(): Promise<number> {
     let failed = 0;
+    for (const node of scanTargets(this.redis)) failed += await this.sweepNode(node);
+    return failed;
+  }
+
+  private async sweepNode(node: Redis): Promise<number> {
+    let failed = 0;
     let cursor = '0';
     do {
-      const [next, activeKeys] = await this.redis.scan(
+      const [next, activeKeys] = await node.scan(
         cursor,
         'MATCH',
         `${activePrefix}*${activeSuffix}`,

@@ -1,5 +1,7 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { inboxEntryFromTask, inboxMaxEntries, type Task, type TaskEventName } from '../../protocol';
+import { isCluster, type RedisClient } from '../redis';
+import { hashSlot } from './hash-slots';
 import { keys } from './keys';
 
 /** Task state and event logs live this long after their last change. */
@@ -45,8 +47,9 @@ end
  * entry, trim, task state, indexes, the inbox entry of a terminal event and the publish all happen
  * in one script, so no reader can see an id without its log entry, per-user ids are published in
  * order, and a finished task is in its owner's inbox exactly when its terminal event is logged.
+ * Every key and the channel are in the owner's slot; on a cluster the publish is SPUBLISH.
  */
-const writeEventScript = `${userEpochLua}
+const writeEventScript = (publish: 'PUBLISH' | 'SPUBLISH') => `${userEpochLua}
 local cur = redis.call('HGET', KEYS[3], 'v')
 if ARGV[2] == '0' then
   if cur then return {'exists', cur} end
@@ -84,7 +87,7 @@ else
   redis.call('ZADD', KEYS[4], ARGV[14], ARGV[12])
 end
 redis.call('EXPIRE', KEYS[4], ARGV[8])
-redis.call('PUBLISH', ARGV[10], ev)
+redis.call('${publish}', ARGV[10], ev)
 return {'ok', id}
 `;
 
@@ -153,10 +156,11 @@ export class TaskStore {
   private readonly ensureEpoch: (...args: (string | number)[]) => Promise<string>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { logSize: number },
   ) {
-    redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript });
+    const publish = isCluster(redis) ? 'SPUBLISH' : 'PUBLISH';
+    redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript(publish) });
     redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
     const scripts = redis as unknown as {
       tsWriteEvent: ScriptFn;
@@ -189,7 +193,7 @@ export class TaskStore {
       Date.parse(task.finishedAt ?? task.updatedAt),
       TASK_TTL_S,
       this.options.logSize,
-      keys.eventsChannel,
+      keys.events(task.ownerId),
       task.ownerId,
       task.id,
       RECENT_FINISHED_MAX,
@@ -260,10 +264,16 @@ export class TaskStore {
     userId: string,
     taskId: string,
   ): Promise<{ epoch: string; headSeq: number; task: Task | null; lastEventId: string | null }> {
+    const taskKey = keys.task(taskId);
+    // Another user's task (or an id from before the cluster layout) lives in another slot, where a
+    // MULTI would fail with CROSSSLOT; read after the head instead, which is just as new.
+    const sameSlot = hashSlot(taskKey) === hashSlot(keys.meta(userId));
     const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
-      tx.hmget(keys.task(taskId), 'json', 'eid', 'owner'),
+      sameSlot ? tx.hmget(taskKey, 'json', 'eid', 'owner') : tx,
     );
-    const [json, eid, owner] = values[0] as (string | null)[];
+    const [json, eid, owner] = sameSlot
+      ? (values[0] as (string | null)[])
+      : await this.redis.hmget(taskKey, 'json', 'eid', 'owner');
     const mine = json && eid && owner === userId;
     return {
       epoch,

@@ -39,11 +39,21 @@ export class RedisServerProcess {
   private child: ChildProcess | null = null;
   readonly dir = mkdtempSync(path.join(tmpdir(), 'taskstream-redis-'));
 
-  private constructor(readonly port: number) {}
+  /** `extraArgs` are added to every launch (a cluster node's settings). */
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
 
   /** `persist` turns on the append-only file, for tests that restart Redis and expect its data back. */
-  static async start({ persist = false }: { persist?: boolean } = {}): Promise<RedisServerProcess> {
-    const server = new RedisServerProcess(await freePort());
+  static async start({
+    persist = false,
+    args = [],
+  }: {
+    persist?: boolean;
+    args?: string[];
+  } = {}): Promise<RedisServerProcess> {
+    const server = new RedisServerProcess(await freePort(), args);
     await server.launch({ persist });
     return server;
   }
@@ -65,6 +75,7 @@ export class RedisServerProcess {
     args.push('--dbfilename', RDB_FILE);
     args.push('--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always');
     if (!persist) args.push('--appendfilename', `empty-${Date.now()}.aof`);
+    args.push(...this.extraArgs);
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     // A test worker that ends without its afterAll (a crash, a timeout, a hook registered too late)
