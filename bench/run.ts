@@ -3,7 +3,8 @@
  * on the same machine, the same Redis, the same worker and the same load client.
  *
  * For each cell: a fresh redis-server; then, one after the other, taskstream (tasks driven by
- * `ProgressTracker` straight to Redis), taskstream with the HTTP ingestion route, and the baseline.
+ * `ProgressTracker` straight to Redis), taskstream with the HTTP ingestion route, taskstream with
+ * the HTTP batch route (`POST /api/worker/progress`), and the baseline.
  * Each run: spawn the server, create the tasks, warm the server up, sample RSS, open N streams
  * (connect time), sample RSS again (RSS per idle stream), drive events for the window, wait for
  * delivery to finish, sample CPU (utime+stime / deliveries) and count lost / duplicated events.
@@ -12,7 +13,7 @@
  *   npm run bench                     all cells, full scale (writes bench/results/latest.md)
  *   npm run bench -- --quick          every cell at 1/10 scale, shorter window (latest-quick.md)
  *   npm run bench -- --cell a         one cell (repeat or comma-separate for more)
- *   options: --no-http  --no-stall  --profile (servers under node --cpu-prof; top self time per phase)
+ *   options: --no-http  --no-stall  --variants taskstream,taskstream-batch,baseline (a subset, in that order)  --profile (servers under node --cpu-prof; top self time per phase)
  *            --window <s>  --concurrency <n> (connect requests in flight)
  *            --align / --no-align: start each window just after a heartbeat round, so that no
  *            heartbeat falls into either server's CPU window (default: on for full runs, off for --quick)
@@ -38,7 +39,7 @@ import {
   type TargetProc,
 } from './procs';
 import { monoNowUs, type ProfileSummary, summariseProfile } from './profile';
-import type { RunResult, WorkerApi } from './worker';
+import type { RunArgs, RunResult, WorkerApi } from './worker';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef-0123456789';
 const WORKER_TOKEN = 'bench-worker-token-0123456789abcdef';
@@ -89,7 +90,7 @@ const fullCells: Cell[] = [
   },
 ];
 
-type Variant = 'taskstream' | 'taskstream-http' | 'baseline';
+type Variant = 'taskstream' | 'taskstream-http' | 'taskstream-batch' | 'baseline';
 
 interface RunRow {
   cell: Cell;
@@ -136,6 +137,7 @@ const { values: opts } = parseArgs({
     'no-align': { type: 'boolean', default: false },
     window: { type: 'string' },
     concurrency: { type: 'string', default: '500' },
+    variants: { type: 'string' },
   },
 });
 
@@ -156,9 +158,16 @@ const cells: Cell[] = fullCells
     users: Math.max(1, Math.round(c.users * scale)),
     rate: Math.max(1, Math.round(c.rate * scale)),
   }));
-const variants: Variant[] = opts['no-http']
-  ? ['taskstream', 'baseline']
-  : ['taskstream', 'taskstream-http', 'baseline'];
+const allVariants: Variant[] = ['taskstream', 'taskstream-http', 'taskstream-batch', 'baseline'];
+const variants: Variant[] = opts.variants
+  ? opts.variants.split(',').map((v) => {
+      const variant = allVariants.find((known) => known === v.trim());
+      if (!variant) throw new Error(`unknown variant ${v} (use ${allVariants.join(', ')})`);
+      return variant;
+    })
+  : opts['no-http']
+    ? ['taskstream', 'baseline']
+    : allVariants;
 const resultsDir = path.join(repoRoot, 'bench', 'results');
 const logDir = path.join(resultsDir, '.tmp', 'logs');
 
@@ -206,6 +215,13 @@ function cpuDelta(a: Record<string, number>, b: Record<string, number>): Record<
   for (const k of Object.keys(a)) out[k] = Math.round((b[k] ?? 0) - (a[k] ?? 0));
   return out;
 }
+
+const ingestModes: Record<Variant, RunArgs['mode']> = {
+  taskstream: 'direct',
+  'taskstream-http': 'http',
+  'taskstream-batch': 'batch',
+  baseline: 'direct',
+};
 
 async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promise<RunRow> {
   const kind: TargetKind = variant === 'baseline' ? 'baseline' : 'taskstream';
@@ -276,7 +292,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     const windowFrom = monoNowUs();
     const t0 = performance.now();
     const run = await worker.call('run', {
-      mode: variant === 'taskstream-http' ? 'http' : 'direct',
+      mode: ingestModes[variant],
       rate: cell.rate,
       durationMs: windowMs,
       maxInFlight: variant === 'taskstream-http' ? 128 : 512,
@@ -435,6 +451,7 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '�
 const variantLabel: Record<Variant, string> = {
   taskstream: 'taskstream',
   'taskstream-http': 'taskstream (HTTP ingest)',
+  'taskstream-batch': 'taskstream (HTTP batch ingest)',
   baseline: 'baseline',
 };
 
@@ -477,6 +494,26 @@ function ratios(rows: RunRow[]): string {
         `${ratio(ts.finish.latency.p50, base.finish.latency.p50)} | ${ratio(ts.finish.latency.p99, base.finish.latency.p99)} | ` +
         `${ratio(ts.finish.latency.max, base.finish.latency.max)} | ${ratio(ts.rssPerIdleStreamKB, base.rssPerIdleStreamKB)} |`,
     );
+  }
+  return out.join('\n');
+}
+
+/** Server CPU per update that HTTP ingestion adds over the direct path, in the same cell. */
+function ingestion(rows: RunRow[]): string {
+  const out = [
+    '| cell | route | updates | requests | server CPU ms/update, direct | server CPU ms/update, over HTTP | ingestion ms/update (difference) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const perUpdate = (r: RunRow) => (r.worker.sent ? r.cpuMs / r.worker.sent : Number.NaN);
+  for (const cell of cells) {
+    const direct = rows.find((r) => r.cell.name === cell.name && r.variant === 'taskstream');
+    if (!direct) continue;
+    for (const r of rows.filter((x) => x.cell.name === cell.name && x.variant.startsWith('taskstream-'))) {
+      out.push(
+        `| ${cell.name} | ${variantLabel[r.variant]} | ${fmt(r.worker.sent)} | ${fmt(r.worker.requests)} | ` +
+          `${perUpdate(direct).toFixed(3)} | ${perUpdate(r).toFixed(3)} | ${(perUpdate(r) - perUpdate(direct)).toFixed(3)} |`,
+      );
+    }
   }
   return out.join('\n');
 }
@@ -636,7 +673,8 @@ async function main(): Promise<void> {
     '',
     'Latency = receive time − task.updatedAt (set by the worker just before its Redis write). CPU = server utime+stime over the window ÷ deliveries. ' +
       'RSS per idle stream = (RSS with N idle streams − RSS before) ÷ N. Lost/duplicated: every stream must see each seq of its user in (head at start, head at end] exactly once. ' +
-      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion. ' +
+      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion; ' +
+      '"taskstream (HTTP batch ingest)" sends them gathered over 10 ms through POST /api/worker/progress. ' +
       'Dropped streams: closed by the server during the window (taskstream drops a stream whose unsent buffer passes 1 MiB; a real client would reconnect and replay, this load client does not, so their events count as lost). ' +
       'Heartbeats: each window starts right after a heartbeat round (full runs), so none should fall into it; the Details table counts any that did.',
     '',
@@ -646,6 +684,9 @@ async function main(): Promise<void> {
     '',
     ratios(rows),
     '',
+    ...(variants.some((v) => v.startsWith('taskstream-'))
+      ? ['## HTTP ingestion', '', ingestion(rows), '']
+      : []),
     ...(cells.some((c) => c.targets)
       ? ['## Targets (cells a, b; taskstream)', '', targetChecks(rows), '']
       : []),

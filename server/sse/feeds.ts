@@ -144,7 +144,11 @@ export class StreamFeeds {
   private async follow(stream: SseStream, userId: string, handler: SubscriptionHandler, from: ResumeFrom) {
     const sub = this.s.bus.subscribe(userId, handler);
     stream.onClose(() => sub.close());
-    await sub.start(from.position, from.raw);
+    try {
+      await sub.start(from.position, from.raw);
+    } finally {
+      stream.releaseOutput();
+    }
   }
 
   /** Opens a stream after the checks that may still answer with a status code. */

@@ -99,6 +99,7 @@ export class SseStream {
   private stallTimer: NodeJS.Timeout | null = null;
   /** Set by `end()` while output is still queued: the response ends once it has gone out. */
   private endWhenFlushed: { retryFrame: string | null } | null = null;
+  private release: (() => void) | null = null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -123,6 +124,13 @@ export class SseStream {
    */
   open(preamble: string): void {
     if (this.closed) return;
+    // Held until `releaseOutput()`: headers, retry, connected and the catch-up that follows (the
+    // snapshot, or the replay) leave in one write instead of one per piece.
+    const held = this.res.socket;
+    if (held && !held.destroyed) {
+      held.cork();
+      this.release = () => held.uncork();
+    }
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -140,6 +148,13 @@ export class SseStream {
     ) {
       this.socket = socket;
     }
+  }
+
+  /** Lets out what `open()` held back; called once catch-up has been written. */
+  releaseOutput(): void {
+    const release = this.release;
+    this.release = null;
+    release?.();
   }
 
   /** Bytes written but not yet accepted by the socket (queued catch-up included). */
