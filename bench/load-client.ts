@@ -21,6 +21,8 @@ export type StreamAuth = { kind: 'jwt'; secret: string } | { kind: 'plain' };
 
 export interface ConnectArgs {
   url: string;
+  /** Several servers behind no balancer: stream i goes to `urls[i % urls.length]` (default: `url` alone). */
+  urls?: string[];
   /** The user of each stream (one entry per stream). */
   users: string[];
   auth: StreamAuth;
@@ -151,7 +153,7 @@ class LoadClient {
 
   /** Opens one stream per entry of `users`, at most `concurrency` requests in flight. */
   async connect(args: ConnectArgs, keep = true): Promise<ConnectResult> {
-    const target = new URL('/api/events', args.url);
+    const targets = (args.urls ?? [args.url]).map((u) => new URL('/api/events', u));
     // Sign every token before the clock starts: connect time is the server's, not ours.
     const tokens = await Promise.all(args.users.map((u) => this.tokenFor(u, args.auth)));
     const states = args.users.map((u) => new StreamState(u));
@@ -196,7 +198,7 @@ class LoadClient {
             }
             settle();
           };
-          const req = httpRequest(target, {
+          const req = httpRequest(targets[i % targets.length]!, {
             agent: this.agent,
             headers: { authorization: `Bearer ${tokens[i]}`, accept: 'text/event-stream' },
           });

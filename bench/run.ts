@@ -3,16 +3,20 @@
  * on the same machine, the same Redis, the same worker and the same load client.
  *
  * For each cell: a fresh redis-server; then, one after the other, taskstream (tasks driven by
- * `ProgressTracker` straight to Redis), taskstream with the HTTP ingestion route, and the baseline.
+ * `ProgressTracker` straight to Redis), taskstream with the HTTP ingestion route, taskstream with
+ * the HTTP batch route (`POST /api/worker/progress`), and the baseline.
  * Each run: spawn the server, create the tasks, warm the server up, sample RSS, open N streams
  * (connect time), sample RSS again (RSS per idle stream), drive events for the window, wait for
  * delivery to finish, sample CPU (utime+stime / deliveries) and count lost / duplicated events.
+ * Cell (d) runs taskstream once as one process and once as two processes on the same Redis, the
+ * streams split between them (no balancer: the load client alternates), to see what a second
+ * process adds on this machine.
  * Then a stalled-client check: one stream that stops reading while events flow.
  *
  *   npm run bench                     all cells, full scale (writes bench/results/latest.md)
  *   npm run bench -- --quick          every cell at 1/10 scale, shorter window (latest-quick.md)
  *   npm run bench -- --cell a         one cell (repeat or comma-separate for more)
- *   options: --no-http  --no-stall  --profile (servers under node --cpu-prof; top self time per phase)
+ *   options: --no-http  --no-stall  --variants taskstream,taskstream-batch,baseline (a subset, in that order)  --profile (servers under node --cpu-prof; top self time per phase)
  *            --window <s>  --concurrency <n> (connect requests in flight)
  *            --align / --no-align: start each window just after a heartbeat round, so that no
  *            heartbeat falls into either server's CPU window (default: on for full runs, off for --quick)
@@ -38,7 +42,7 @@ import {
   type TargetProc,
 } from './procs';
 import { monoNowUs, type ProfileSummary, summariseProfile } from './profile';
-import type { RunResult, WorkerApi } from './worker';
+import type { RunArgs, RunResult, WorkerApi } from './worker';
 
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef-0123456789';
 const WORKER_TOKEN = 'bench-worker-token-0123456789abcdef';
@@ -46,7 +50,7 @@ const HEARTBEAT_MS = 15_000;
 /** Stalled-client check: events padded to about this many bytes of text, 1,000 a second. */
 const STALL_PAD_BYTES = 8000;
 
-type CellName = 'a' | 'b' | 'c';
+type CellName = 'a' | 'b' | 'c' | 'd';
 interface Cell {
   name: CellName;
   title: string;
@@ -87,9 +91,19 @@ const fullCells: Cell[] = [
     rate: 200,
     targets: false,
   },
+  {
+    name: 'd',
+    title:
+      '10,000 streams over 1,000 users (10 each), 1,500 events/s = 15,000 deliveries/s: one process, then two on the same Redis',
+    streams: 10_000,
+    users: 1000,
+    tasksPerUser: 1,
+    rate: 1500,
+    targets: false,
+  },
 ];
 
-type Variant = 'taskstream' | 'taskstream-http' | 'baseline';
+type Variant = 'taskstream' | 'taskstream-http' | 'taskstream-batch' | 'taskstream-2p' | 'baseline';
 
 interface RunRow {
   cell: Cell;
@@ -136,6 +150,7 @@ const { values: opts } = parseArgs({
     'no-align': { type: 'boolean', default: false },
     window: { type: 'string' },
     concurrency: { type: 'string', default: '500' },
+    variants: { type: 'string' },
   },
 });
 
@@ -145,9 +160,9 @@ const windowMs = Math.round(Number(opts.window ?? (quick ? 5 : 12)) * 1000);
 const concurrency = Number(opts.concurrency);
 /** Start each window right after a heartbeat round (default for full runs; costs up to 15 s a run). */
 const align = opts['no-align'] ? false : (opts.align ?? !quick);
-const wanted = new Set((opts.cell ?? ['a', 'b', 'c']).flatMap((c) => c.split(',')).map((c) => c.trim()));
+const wanted = new Set((opts.cell ?? ['a', 'b', 'c', 'd']).flatMap((c) => c.split(',')).map((c) => c.trim()));
 for (const c of wanted)
-  if (!['a', 'b', 'c'].includes(c)) throw new Error(`unknown cell ${c} (use a, b or c)`);
+  if (!['a', 'b', 'c', 'd'].includes(c)) throw new Error(`unknown cell ${c} (use a, b, c or d)`);
 const cells: Cell[] = fullCells
   .filter((c) => wanted.has(c.name))
   .map((c) => ({
@@ -156,9 +171,29 @@ const cells: Cell[] = fullCells
     users: Math.max(1, Math.round(c.users * scale)),
     rate: Math.max(1, Math.round(c.rate * scale)),
   }));
-const variants: Variant[] = opts['no-http']
-  ? ['taskstream', 'baseline']
-  : ['taskstream', 'taskstream-http', 'baseline'];
+const allVariants: Variant[] = [
+  'taskstream',
+  'taskstream-http',
+  'taskstream-batch',
+  'taskstream-2p',
+  'baseline',
+];
+const variants: Variant[] = opts.variants
+  ? opts.variants.split(',').map((v) => {
+      const variant = allVariants.find((known) => known === v.trim());
+      if (!variant) throw new Error(`unknown variant ${v} (use ${allVariants.join(', ')})`);
+      return variant;
+    })
+  : opts['no-http']
+    ? ['taskstream', 'taskstream-2p', 'baseline']
+    : allVariants;
+/** Cell (d) is the two-process comparison; the others measure one process against the baseline. */
+const variantsOf = (cell: Cell): Variant[] =>
+  variants.filter((v) =>
+    cell.name === 'd'
+      ? v === 'taskstream' || v === 'taskstream-2p' || v === 'baseline'
+      : v !== 'taskstream-2p',
+  );
 const resultsDir = path.join(repoRoot, 'bench', 'results');
 const logDir = path.join(resultsDir, '.tmp', 'logs');
 
@@ -188,12 +223,12 @@ function authFor(kind: TargetKind): StreamAuth {
 const clientFile = path.join(repoRoot, 'bench', 'load-client.ts');
 const workerFile = path.join(repoRoot, 'bench', 'worker.ts');
 
-/** CPU ms of several processes, read together. */
-function cpuOf(pids: Record<string, number>): Record<string, number> {
+/** CPU ms of several processes, read together; a role played by several processes is their sum. */
+function cpuOf(pids: Record<string, number[]>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(pids)) {
+  for (const [name, list] of Object.entries(pids)) {
     try {
-      out[name] = cpuMs(pid);
+      out[name] = list.reduce((sum, pid) => sum + cpuMs(pid), 0);
     } catch {
       out[name] = Number.NaN;
     }
@@ -207,6 +242,14 @@ function cpuDelta(a: Record<string, number>, b: Record<string, number>): Record<
   return out;
 }
 
+const ingestModes: Record<Variant, RunArgs['mode']> = {
+  taskstream: 'direct',
+  'taskstream-http': 'http',
+  'taskstream-batch': 'batch',
+  'taskstream-2p': 'direct',
+  baseline: 'direct',
+};
+
 async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promise<RunRow> {
   const kind: TargetKind = variant === 'baseline' ? 'baseline' : 'taskstream';
   await redis.client.flushall();
@@ -218,6 +261,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
   const worker = RpcChild.fork<WorkerApi>(workerFile);
   const client = RpcChild.fork<LoadClientApi>(clientFile);
   let target: TargetProc | null = null;
+  let second: TargetProc | null = null;
   try {
     target = await startTarget(kind, {
       redisUrl: redis.url,
@@ -227,7 +271,24 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
       logFile: path.join(logDir, `${cell.name}-${variant}.log`),
       cpuProfDir: profDir,
     });
-    const pids = { server: target.pid, redis: redis.pid, worker: worker.pid, client: client.pid };
+    if (variant === 'taskstream-2p') {
+      second = await startTarget(kind, {
+        redisUrl: redis.url,
+        jwtSecret: JWT_SECRET,
+        workerToken: WORKER_TOKEN,
+        heartbeatMs: HEARTBEAT_MS,
+        logFile: path.join(logDir, `${cell.name}-${variant}-2.log`),
+        cpuProfDir: null,
+      });
+    }
+    const servers = second ? [target, second] : [target];
+    const serverRssKB = () => servers.reduce((sum, t) => sum + rssKB(t.pid), 0);
+    const pids = {
+      server: servers.map((t) => t.pid),
+      redis: [redis.pid],
+      worker: [worker.pid],
+      client: [client.pid],
+    };
     const users = Array.from({ length: cell.users }, (_, i) => `u${i}`);
     const streamUsers = Array.from({ length: cell.streams }, (_, i) => users[i % users.length]!);
     const auth = authFor(kind);
@@ -239,11 +300,12 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     ]);
     log(`  ${variant}: ${setup.tasks} tasks created in ${setup.ms} ms`);
     await sleep(1500);
-    const rssBeforeKB = rssKB(target.pid);
+    const rssBeforeKB = serverRssKB();
     const connectCpu0 = cpuOf(pids);
     const connectFrom = monoNowUs();
     const connect = await client.call('connect', {
       url: target.url,
+      ...(second ? { urls: servers.map((t) => t.url) } : {}),
       users: streamUsers,
       auth,
       concurrency,
@@ -257,7 +319,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
         ` · cpu ms ${JSON.stringify(connectCpu)}`,
     );
     await sleep(2000);
-    const rssIdleKB = rssKB(target.pid);
+    const rssIdleKB = serverRssKB();
     // Start the window just after a heartbeat round (both servers beat every HEARTBEAT_MS), so that
     // no heartbeat — nor taskstream's per-heartbeat head check — falls into either CPU window.
     await client.call('resetBeats', null);
@@ -276,7 +338,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     const windowFrom = monoNowUs();
     const t0 = performance.now();
     const run = await worker.call('run', {
-      mode: variant === 'taskstream-http' ? 'http' : 'direct',
+      mode: ingestModes[variant],
       rate: cell.rate,
       durationMs: windowMs,
       maxInFlight: variant === 'taskstream-http' ? 128 : 512,
@@ -339,7 +401,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     // Ending the client process closes every stream at once (destroying 10,000 requests one by
     // one in JS costs seconds of agent bookkeeping); then the server stops gracefully.
     await client.stop();
-    await target.stop();
+    await Promise.all(servers.map((t) => t.stop()));
     if (profDir) {
       const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
@@ -359,6 +421,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     await worker.call('close', null).catch(() => null);
     await worker.stop();
     await target?.stop();
+    await second?.stop();
   }
 }
 
@@ -435,6 +498,8 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '�
 const variantLabel: Record<Variant, string> = {
   taskstream: 'taskstream',
   'taskstream-http': 'taskstream (HTTP ingest)',
+  'taskstream-batch': 'taskstream (HTTP batch ingest)',
+  'taskstream-2p': 'taskstream, 2 processes',
   baseline: 'baseline',
 };
 
@@ -477,6 +542,46 @@ function ratios(rows: RunRow[]): string {
         `${ratio(ts.finish.latency.p50, base.finish.latency.p50)} | ${ratio(ts.finish.latency.p99, base.finish.latency.p99)} | ` +
         `${ratio(ts.finish.latency.max, base.finish.latency.max)} | ${ratio(ts.rssPerIdleStreamKB, base.rssPerIdleStreamKB)} |`,
     );
+  }
+  return out.join('\n');
+}
+
+/** Cell (d): what a second process on the same Redis adds. */
+function scaling(rows: RunRow[]): string {
+  const one = rows.find((r) => r.cell.name === 'd' && r.variant === 'taskstream');
+  const two = rows.find((r) => r.cell.name === 'd' && r.variant === 'taskstream-2p');
+  if (!one || !two) return '';
+  return [
+    '| processes | deliveries/s | p50 / p99 ms | server CPU ms in window (all processes) | worker events/s |',
+    '|---|---|---|---|---|',
+    ...[one, two].map(
+      (r) =>
+        `| ${r === one ? 1 : 2} | ${fmt(r.deliveriesPerS)} | ${r.finish.latency.p50} / ${r.finish.latency.p99} | ${fmt(r.cpuMs)} | ${fmt(r.worker.achievedRate)} |`,
+    ),
+    '',
+    `Two processes ÷ one: deliveries/s ${ratio(two.deliveriesPerS, one.deliveriesPerS)}, p99 ${ratio(two.finish.latency.p99, one.finish.latency.p99)}.`,
+  ].join('\n');
+}
+
+/** Server CPU per update that HTTP ingestion adds over the direct path, in the same cell. */
+function ingestion(rows: RunRow[]): string {
+  const out = [
+    '| cell | route | updates | requests | server CPU ms/update, direct | server CPU ms/update, over HTTP | ingestion ms/update (difference) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const perUpdate = (r: RunRow) => (r.worker.sent ? r.cpuMs / r.worker.sent : Number.NaN);
+  for (const cell of cells) {
+    const direct = rows.find((r) => r.cell.name === cell.name && r.variant === 'taskstream');
+    if (!direct) continue;
+    for (const r of rows.filter(
+      (x) =>
+        x.cell.name === cell.name && (x.variant === 'taskstream-http' || x.variant === 'taskstream-batch'),
+    )) {
+      out.push(
+        `| ${cell.name} | ${variantLabel[r.variant]} | ${fmt(r.worker.sent)} | ${fmt(r.worker.requests)} | ` +
+          `${perUpdate(direct).toFixed(3)} | ${perUpdate(r).toFixed(3)} | ${(perUpdate(r) - perUpdate(direct)).toFixed(3)} |`,
+      );
+    }
   }
   return out.join('\n');
 }
@@ -595,7 +700,7 @@ async function main(): Promise<void> {
     log(`cell ${cell.name}: ${cell.streams} streams / ${cell.users} users / ${cell.rate} events/s`);
     const redis = await startRedis();
     try {
-      for (const variant of variants) rows.push(await runVariant(cell, variant, redis));
+      for (const variant of variantsOf(cell)) rows.push(await runVariant(cell, variant, redis));
     } finally {
       await redis.stop();
     }
@@ -636,7 +741,8 @@ async function main(): Promise<void> {
     '',
     'Latency = receive time − task.updatedAt (set by the worker just before its Redis write). CPU = server utime+stime over the window ÷ deliveries. ' +
       'RSS per idle stream = (RSS with N idle streams − RSS before) ÷ N. Lost/duplicated: every stream must see each seq of its user in (head at start, head at end] exactly once. ' +
-      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion. ' +
+      '"taskstream (HTTP ingest)" drives the same updates through POST /api/tasks/:id/progress, so its server CPU includes ingestion; ' +
+      '"taskstream (HTTP batch ingest)" sends them gathered over 10 ms through POST /api/worker/progress. ' +
       'Dropped streams: closed by the server during the window (taskstream drops a stream whose unsent buffer passes 1 MiB; a real client would reconnect and replay, this load client does not, so their events count as lost). ' +
       'Heartbeats: each window starts right after a heartbeat round (full runs), so none should fall into it; the Details table counts any that did.',
     '',
@@ -646,6 +752,12 @@ async function main(): Promise<void> {
     '',
     ratios(rows),
     '',
+    ...(rows.some((r) => r.variant === 'taskstream-2p')
+      ? ['## Two processes on one Redis (cell d)', '', scaling(rows), '']
+      : []),
+    ...(rows.some((r) => r.variant === 'taskstream-http' || r.variant === 'taskstream-batch')
+      ? ['## HTTP ingestion', '', ingestion(rows), '']
+      : []),
     ...(cells.some((c) => c.targets)
       ? ['## Targets (cells a, b; taskstream)', '', targetChecks(rows), '']
       : []),

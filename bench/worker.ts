@@ -5,12 +5,15 @@
  *   an out-of-process TypeScript worker would; updates are pipelined (many in flight at once).
  * - `http`: the same updates through the ingestion route `POST /api/tasks/:id/progress` with
  *   `Authorization: Bearer <WORKER_TOKEN>`, over a keep-alive agent.
+ * - `batch`: the same updates gathered for BATCH_FLUSH_MS and sent together through
+ *   `POST /api/worker/progress`, as a worker that sends many would.
  *
  * At most one update per task is in flight, so no update ever conflicts on the task version;
  * `maxInFlight` bounds the whole pipeline. Driven over IPC by bench/run.ts (see `WorkerApi`).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
+import { MAX_PROGRESS_BATCH, progressBatchResponseSchema } from '../protocol';
 import type { TaskPatch } from '../server/tasks/progress-tracker';
 import { ProgressTracker } from '../server/tasks/progress-tracker';
 import { TaskStore } from '../server/tasks/task-store';
@@ -22,8 +25,13 @@ export interface SetupArgs {
   tasksPerUser: number;
 }
 
+/** Batch mode: updates due within this many ms go in one request. */
+const BATCH_FLUSH_MS = 10;
+
+type IngestMode = 'direct' | 'http' | 'batch';
+
 export interface RunArgs {
-  mode: 'direct' | 'http';
+  mode: IngestMode;
   /** events per second */
   rate: number;
   durationMs: number;
@@ -36,7 +44,9 @@ export interface RunArgs {
 }
 
 export interface RunResult {
-  mode: 'direct' | 'http';
+  mode: IngestMode;
+  /** Batch mode: requests sent (updates ÷ requests = the mean batch). */
+  requests: number;
   sent: number;
   errors: number;
   firstError: string | null;
@@ -69,6 +79,7 @@ class Worker {
   /** Interleaved by user: u0t0, u1t0, …, u0t1, u1t1, … so consecutive events go to different users. */
   private tasks: BenchTask[] = [];
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private requests = 0;
 
   async setup({ redisUrl, users, tasksPerUser }: SetupArgs): Promise<{ tasks: number; ms: number }> {
     const t0 = performance.now();
@@ -102,7 +113,13 @@ class Worker {
       data ??= {};
       data[`pad${i}`] = 'y'.repeat(Math.min(2000, left));
     }
-    const update = args.mode === 'direct' ? this.directUpdate() : this.httpUpdate(args);
+    this.requests = 0;
+    const update =
+      args.mode === 'direct'
+        ? this.directUpdate()
+        : args.mode === 'http'
+          ? this.httpUpdate(args)
+          : this.batchUpdate(args);
     let sent = 0;
     let errors = 0;
     let firstError: string | null = null;
@@ -171,6 +188,7 @@ class Worker {
     const q = (p: number) => Math.round((roundTrips[Math.floor(p * (roundTrips.length - 1))] ?? 0) * 10) / 10;
     return {
       mode: args.mode,
+      requests: args.mode === 'direct' ? 0 : args.mode === 'http' ? sent + errors : this.requests,
       sent,
       errors,
       firstError,
@@ -191,29 +209,70 @@ class Worker {
 
   private httpUpdate(args: RunArgs): (id: string, patch: TaskPatch) => Promise<unknown> {
     if (!args.url || !args.workerToken) throw new Error('http mode needs url and workerToken');
-    const base = args.url;
-    const authorization = `Bearer ${args.workerToken}`;
-    return (id, patch) =>
+    const { url, workerToken } = args;
+    return (id, patch) => this.post(url, workerToken, `/api/tasks/${id}/progress`, patch);
+  }
+
+  /** Gathers updates for BATCH_FLUSH_MS (or MAX_PROGRESS_BATCH of them) and sends them in one request. */
+  private batchUpdate(args: RunArgs): (id: string, patch: TaskPatch) => Promise<unknown> {
+    if (!args.url || !args.workerToken) throw new Error('batch mode needs url and workerToken');
+    const { url, workerToken } = args;
+    let pending: Array<{ taskId: string; patch: TaskPatch; settle: (err: Error | null) => void }> = [];
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      const sending = pending;
+      pending = [];
+      this.requests++;
+      this.post(url, workerToken, '/api/worker/progress', {
+        updates: sending.map(({ taskId, patch }) => ({ taskId, ...patch })),
+      }).then(
+        (body) => {
+          const { results } = progressBatchResponseSchema.parse(JSON.parse(body));
+          sending.forEach((u, i) => {
+            const r = results[i];
+            u.settle(r && 'version' in r ? null : new Error(r ? r.error.code : 'missing result'));
+          });
+        },
+        (err: Error) => {
+          for (const u of sending) u.settle(err);
+        },
+      );
+    };
+    return (taskId, patch) =>
       new Promise<void>((resolve, reject) => {
-        const body = JSON.stringify(patch);
-        const req = httpRequest(new URL(`/api/tasks/${id}/progress`, base), {
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            authorization,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        });
-        req.on('response', (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        });
-        req.on('error', reject);
-        req.end(body);
+        pending.push({ taskId, patch, settle: (err) => (err ? reject(err) : resolve()) });
+        if (pending.length >= MAX_PROGRESS_BATCH) flush();
+        else timer ??= setTimeout(flush, BATCH_FLUSH_MS);
       });
+  }
+
+  /** POSTs JSON over the keep-alive agent; resolves with the 200 answer's body. */
+  private post(base: string, workerToken: string, path: string, payload: unknown): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const body = JSON.stringify(payload);
+      const req = httpRequest(new URL(path, base), {
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          authorization: `Bearer ${workerToken}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString('utf8'))
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   async close(): Promise<void> {

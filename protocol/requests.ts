@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   stageSchema,
   taskDataSchema,
+  taskIdSchema,
   taskSchema,
   taskStatusSchema,
   taskTriggerSchema,
@@ -68,6 +69,31 @@ export const taskUpdateBodySchema = z.strictObject({
   error: safeText(2000).optional(),
 });
 export type TaskUpdateBody = z.infer<typeof taskUpdateBodySchema>;
+
+/** Most updates one `POST /api/worker/progress` may carry. */
+export const MAX_PROGRESS_BATCH = 500;
+
+/**
+ * `POST /api/worker/progress`: many updates in one request, for workers that send many. Each is
+ * `{ taskId, ...update }` with the update as `POST /api/tasks/:id/progress` takes it.
+ */
+export const progressBatchBodySchema = z.strictObject({
+  updates: z
+    .array(z.object({ taskId: taskIdSchema }).catchall(z.unknown()))
+    .min(1)
+    .max(MAX_PROGRESS_BATCH),
+});
+
+/** One update's outcome, in request order: the version it made, or why it was not applied. */
+export const progressBatchResponseSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ taskId: z.string(), version: z.number() }),
+      z.object({ taskId: z.string(), error: z.object({ code: z.string(), message: z.string() }) }),
+    ]),
+  ),
+});
+export type ProgressBatchResponse = z.infer<typeof progressBatchResponseSchema>;
 
 export const listTasksQuerySchema = z.strictObject({
   status: z.enum(['active', 'finished', 'all']).default('all'),

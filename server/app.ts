@@ -10,7 +10,7 @@ import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { streamRoutes } from './routes/stream-routes';
 import { taskRoutes } from './routes/task-routes';
-import { workerRoutes } from './routes/worker-routes';
+import { workerBatchRoutes, workerRoutes } from './routes/worker-routes';
 import { runRoutes } from './runs/run-routes';
 import type { AppServices } from './services';
 import { defaultStaticDir, serveBuiltSpa } from './static';
@@ -34,6 +34,7 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   const allowed = new Set(s.config.CORS_ORIGINS);
   if (allowed.size) app.use(cors({ origin: [...allowed], credentials: true }));
   app.use(requestLog(s));
+  app.use(workerBatchRoutes(s));
   app.use(rejectForeignOrigins(allowed));
   app.use(requireJsonBodies);
   app.use(parseJsonBodies());

@@ -20,25 +20,28 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    let appError: AppError;
-    if (err instanceof AppError) appError = err;
-    else if (err instanceof ZodError) appError = validationError(err);
-    else if (isBodyParserError(err)) appError = bodyParserError(err);
-    // The router could not percent-decode a path parameter (`/api/tasks/%zz`): the client's mistake.
-    else if (err instanceof URIError)
-      appError = new AppError('malformed-url', 'the URL is not validly percent-encoded', 400);
-    else if (isRedisUnavailable(err)) {
-      log.warn({ err: err.message }, 'redis unavailable');
-      appError = redisUnavailable();
-    } else {
-      log.error({ err }, 'unhandled error');
-      appError = new AppError('internal', 'internal server error', 500);
-    }
+    const appError = toAppError(err, log);
     res
       .status(appError.status)
       .set(appError.headers)
       .json({ error: { code: appError.code, message: appError.message } });
   };
+}
+
+/** What a thrown error answers: the client's mistakes as 4xx, Redis down as 503, anything else a logged 500. */
+export function toAppError(err: unknown, log: Logger): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return validationError(err);
+  if (isBodyParserError(err)) return bodyParserError(err);
+  // The router could not percent-decode a path parameter (`/api/tasks/%zz`): the client's mistake.
+  if (err instanceof URIError)
+    return new AppError('malformed-url', 'the URL is not validly percent-encoded', 400);
+  if (isRedisUnavailable(err)) {
+    log.warn({ err: err.message }, 'redis unavailable');
+    return redisUnavailable();
+  }
+  log.error({ err }, 'unhandled error');
+  return new AppError('internal', 'internal server error', 500);
 }
 
 interface BodyParserError {

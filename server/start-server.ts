@@ -8,6 +8,7 @@ import { createHttpServer } from './http-timeouts';
 import { createLogger } from './logger';
 import { createRedisPair, type RedisPair } from './redis';
 import { type AppServices, createServices } from './services';
+import { createStreamFront } from './sse/stream-front';
 
 export interface ServerDeps {
   redis?: RedisPair;
@@ -55,8 +56,12 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const services = createServices(config, redis, log);
   await services.bus.start();
   const app = createApp(services, { serveSpa: deps.serveSpa ?? true });
+  // Streams are served before Express sees them (server/sse/stream-front.ts).
+  const streamFront = createStreamFront(services);
   // Request timeouts bound receiving a request only; event streams stay open (http-timeouts.ts).
-  const httpServer = createHttpServer(app);
+  const httpServer = createHttpServer((req, res) => {
+    if (!streamFront(req, res)) app(req, res);
+  });
 
   async function listen(): Promise<{ url: string; port: number }> {
     await new Promise<void>((resolve, reject) => {

@@ -11,49 +11,81 @@ declare module 'express-serve-static-core' {
   }
 }
 
+type AuthVia = NonNullable<Request['authVia']>;
+
+/**
+ * What a request presents to sign in, read by its adapter (Express, or the plain node:http stream
+ * front): the rule of which one wins lives once, in `authenticateSession` / `authenticateStream`.
+ */
+export interface Credentials {
+  /** `?token=` was given: refused, a JWT never travels in a URL. */
+  tokenInUrl: boolean;
+  /** The `Authorization` header as sent. */
+  authorization: string | undefined;
+  /** The session cookie's value. */
+  cookieToken: string | undefined;
+  /** `?ticket=` (streams only). */
+  ticket?: string;
+}
+
 const unauthorized = () => new AppError('unauthorized', 'sign in required', 401);
 
-function bearerToken(req: Request): string | null {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return null;
-  return header.slice(7).trim() || null;
+function bearerOf(authorization: string | undefined): string | null {
+  if (!authorization?.startsWith('Bearer ')) return null;
+  return authorization.slice(7).trim() || null;
 }
 
 /** The session JWT a request carries: `Authorization: Bearer` first, then the session cookie. */
 export function sessionTokenOf(req: Request): string | null {
-  return bearerToken(req) ?? (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null;
+  return (
+    bearerOf(req.headers.authorization) ??
+    (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ??
+    null
+  );
 }
 
-/** Cookie or `Authorization: Bearer <jwt>`. A JWT in the URL is never accepted. */
-export function requireUser(tokens: SessionTokens): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    if (typeof req.query.token === 'string')
-      throw new AppError('token-in-url', 'tokens are not accepted in URLs', 401);
-    const bearer = bearerToken(req);
-    const token = sessionTokenOf(req);
-    if (!token) throw unauthorized();
-    const identity = await tokens.verify(token);
-    if (!identity) throw unauthorized();
-    req.identity = identity;
-    req.authVia = bearer ? 'bearer' : 'cookie';
-    next();
+export function credentialsOf(req: Request): Credentials {
+  const ticket = req.query.ticket;
+  return {
+    tokenInUrl: typeof req.query.token === 'string',
+    authorization: req.headers.authorization,
+    cookieToken: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE],
+    ...(typeof ticket === 'string' ? { ticket } : {}),
   };
 }
 
+/** Cookie or `Authorization: Bearer <jwt>`. A JWT in the URL is never accepted. */
+async function authenticateSession(
+  c: Credentials,
+  tokens: SessionTokens,
+): Promise<{ identity: Identity; via: AuthVia }> {
+  if (c.tokenInUrl) throw new AppError('token-in-url', 'tokens are not accepted in URLs', 401);
+  const bearer = bearerOf(c.authorization);
+  const token = bearer ?? c.cookieToken;
+  if (!token) throw unauthorized();
+  const identity = await tokens.verify(token);
+  if (!identity) throw unauthorized();
+  return { identity, via: bearer ? 'bearer' : 'cookie' };
+}
+
 /** For streams: a single-use `?ticket=` is accepted as well as the cookie and bearer token. */
-export function requireStreamUser(tokens: SessionTokens, tickets: SseTickets): RequestHandler {
-  const viaToken = requireUser(tokens);
-  return async (req, res, next) => {
-    const ticket = req.query.ticket;
-    if (typeof ticket === 'string') {
-      const identity = await tickets.redeem(ticket);
-      if (!identity) throw new AppError('invalid-ticket', 'ticket is invalid, expired or already used', 401);
-      req.identity = identity;
-      req.authVia = 'ticket';
-      next();
-      return;
-    }
-    await viaToken(req, res, next);
+export async function authenticateStream(
+  c: Credentials,
+  tokens: SessionTokens,
+  tickets: SseTickets,
+): Promise<{ identity: Identity; via: AuthVia }> {
+  if (c.ticket === undefined) return authenticateSession(c, tokens);
+  const identity = await tickets.redeem(c.ticket);
+  if (!identity) throw new AppError('invalid-ticket', 'ticket is invalid, expired or already used', 401);
+  return { identity, via: 'ticket' };
+}
+
+export function requireUser(tokens: SessionTokens): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const { identity, via } = await authenticateSession(credentialsOf(req), tokens);
+    req.identity = identity;
+    req.authVia = via;
+    next();
   };
 }
 

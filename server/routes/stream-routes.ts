@@ -1,41 +1,36 @@
-import { type Request, Router } from 'express';
-import { pickLastEventId } from '../../protocol';
-import { identityOf, requireStreamUser } from '../auth/authenticate';
+import { type Request, type Response, Router } from 'express';
+import { credentialsOf } from '../auth/authenticate';
 import type { AppServices } from '../services';
-import { resumeFrom, StreamFeeds, streamHeaders } from '../sse/feeds';
-import { taskIdOf } from './task-routes';
+import { StreamFeeds } from '../sse/feeds';
+import { type StreamRoute, serveStream } from '../sse/stream-front';
 
-/** The header wins over `?lastEventId=` unless it is malformed and the query is not. */
-function lastEventIdOf(req: Request) {
-  const query = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : null;
-  return resumeFrom(pickLastEventId(req.get('last-event-id'), query));
-}
-
-/** The SSE endpoints: everything of the user's tasks, or one task until it finishes. */
+/**
+ * The SSE endpoints as Express routes: the node:http stream front (server/sse/stream-front.ts)
+ * takes their canonical paths first; these answer what it leaves (a trailing slash, other letter
+ * case) and the app mounted without it (Vite's dev server).
+ */
 export function streamRoutes(s: AppServices): Router {
   const router = Router();
-  const auth = requireStreamUser(s.tokens, s.tickets);
   const feeds = new StreamFeeds(s);
+  const serve = (req: Request, res: Response, route: StreamRoute) => {
+    const query = req.query.lastEventId;
+    return serveStream(
+      s,
+      feeds,
+      {
+        method: req.method === 'HEAD' ? 'HEAD' : 'GET',
+        route,
+        credentials: credentialsOf(req),
+        lastEventIdHeader: req.get('last-event-id'),
+        lastEventIdQuery: typeof query === 'string' ? query : undefined,
+      },
+      res,
+    );
+  };
 
-  // HEAD would otherwise run the GET handler and hold a stream slot open for a body never sent.
-  router.head('/api/events', auth, (_req, res) => {
-    res.status(200).set(streamHeaders).end();
-  });
-
-  router.head('/api/tasks/:id/events', auth, async (req, res) => {
-    await feeds.checkTaskExists(identityOf(req).userId, taskIdOf(req));
-    res.status(200).set(streamHeaders).end();
-  });
-
-  router.get('/api/events', auth, async (req, res) => {
-    await feeds.openUserFeed(identityOf(req), res, lastEventIdOf(req));
-  });
-
-  router.get('/api/tasks/:id/events', auth, async (req, res) => {
-    const state = await feeds.openTaskFeed(identityOf(req), res, taskIdOf(req), lastEventIdOf(req));
-    // The client already has the final event: 204 stops EventSource from reconnecting.
-    if (state === 'ended') res.status(204).end();
-  });
-
+  router.get('/api/events', (req, res) => serve(req, res, { feed: 'user' }));
+  router.get('/api/tasks/:id/events', (req, res) =>
+    serve(req, res, { feed: 'task', rawTaskId: encodeURIComponent(req.params.id ?? '') }),
+  );
   return router;
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Task, taskResponseSchema } from '../../protocol';
+import {
+  MAX_PROGRESS_BATCH,
+  progressBatchResponseSchema,
+  type Task,
+  taskResponseSchema,
+} from '../../protocol';
 import {
   backends,
   startTestServer,
@@ -35,6 +40,14 @@ describe('worker routes without WORKER_TOKEN', () => {
     });
     expect(res.status).toBe(404);
     expect((await server.services.tracker.get(task.id))?.version).toBe(1);
+  });
+  it('answers 404 to POST /api/worker/progress when no worker token is configured', async () => {
+    const res = await server.api('/api/worker/progress', {
+      body: { updates: [{ taskId: 't_anything_0000', progress: { current: 1 } }] },
+      headers: workerAuth,
+    });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('not-found');
   });
 });
 
@@ -255,5 +268,114 @@ describe.each(backends)('worker routes (%s Redis)', (backend) => {
       expect((await progress('t_unknownunknown00', { progress: { percent: 1 } })).status).toBe(404);
       expect((await progress('bad%20id!', { progress: { percent: 1 } })).status).toBe(400);
     });
+  });
+});
+
+describe.each(backends)('POST /api/worker/progress (%s Redis)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+  });
+  afterAll(() => server.close());
+
+  const newTask = (ownerId = uniqueUser()) =>
+    server.services.tracker.create({ ownerId, type: 'job_run', total: 100 });
+  const batch = (body: unknown, headers: Record<string, string> = workerAuth) =>
+    server.api('/api/worker/progress', { body, headers });
+  const versionOf = async (id: string) => (await server.services.tracker.get(id))?.version;
+
+  it('applies every update in request order per task and streams each as its own event', async () => {
+    const user = uniqueUser();
+    const [a, b] = await Promise.all([newTask(user), newTask(user)]);
+    const client = await SseClient.open(`${server.url}/api/events`, { token: await server.tokenFor(user) });
+    await client.next('snapshot');
+    const res = await batch({
+      updates: [
+        { taskId: a.id, status: 'running' },
+        { taskId: b.id, progress: { current: 10 } },
+        { taskId: a.id, progress: { current: 20 }, message: 'Step 2 of 5' },
+        { taskId: a.id, progress: { current: 30 } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const { results } = progressBatchResponseSchema.parse(res.json);
+    expect(results).toEqual([
+      { taskId: a.id, version: 2 },
+      { taskId: b.id, version: 2 },
+      { taskId: a.id, version: 3 },
+      { taskId: a.id, version: 4 },
+    ]);
+    await client.until((evs) => evs.filter((e) => e.json?.task?.id === a.id).length >= 3);
+    client.close();
+    const ofA = client.taskEvents
+      .filter((e) => e.json.task.id === a.id)
+      .map((e) => e.json.task.progress.current);
+    expect(ofA).toEqual([0, 20, 30]);
+  });
+
+  it('reports an unknown or finished task in its own result and still applies the others', async () => {
+    const [live, done] = await Promise.all([newTask(), newTask()]);
+    await server.services.tracker.complete(done.id);
+    const res = await batch({
+      updates: [
+        { taskId: 't_unknown_task_0000', progress: { current: 1 } },
+        { taskId: done.id, progress: { current: 1 } },
+        { taskId: live.id, progress: { current: 5 } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const codes = progressBatchResponseSchema
+      .parse(res.json)
+      .results.map((r) => ('error' in r ? r.error.code : r.version));
+    expect(codes).toEqual(['not-found', 'task-finished', 2]);
+  });
+
+  it('refuses the whole batch with a 400 naming the bad update, and applies none of it', async () => {
+    const task = await newTask();
+    const res = await batch({
+      updates: [
+        { taskId: task.id, progress: { current: 5 } },
+        { taskId: task.id, progress: { percent: 140 } },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('invalid-progress');
+    expect(res.json.error.message).toContain('updates[1]');
+    expect(await versionOf(task.id)).toBe(1);
+  });
+
+  it('answers 400 to an empty, oversized or malformed batch and 401 to a wrong token, changing nothing', async () => {
+    const task = await newTask();
+    const many = Array.from({ length: MAX_PROGRESS_BATCH + 1 }, (_, i) => ({
+      taskId: task.id,
+      progress: { current: i % 100 },
+    }));
+    expect((await batch({ updates: [] })).status).toBe(400);
+    expect((await batch({ updates: many })).status).toBe(400);
+    expect((await batch({ updates: [{ taskId: 'no/slashes', progress: { current: 1 } }] })).status).toBe(400);
+    expect((await batch({ updates: [{ taskId: task.id }] })).json.error.code).toBe('invalid-progress');
+    expect((await batch('{"updates": [')).json.error.code).toBe('malformed-json');
+    const wrong = await batch(
+      { updates: [{ taskId: task.id, progress: { current: 1 } }] },
+      { authorization: 'Bearer wrong-token-0123456789abcdef0123' },
+    );
+    expect(wrong.status).toBe(401);
+    expect(await versionOf(task.id)).toBe(1);
+  });
+
+  it('answers 415 to a body that is not JSON and 413 past the body limit', async () => {
+    const task = await newTask();
+    const text = await fetch(`${server.url}/api/worker/progress`, {
+      method: 'POST',
+      headers: { ...workerAuth, 'content-type': 'text/plain' },
+      body: JSON.stringify({ updates: [{ taskId: task.id, progress: { current: 1 } }] }),
+    });
+    expect(text.status).toBe(415);
+    const huge = await batch({
+      updates: [{ taskId: task.id, message: 'x'.repeat(600 * 1024) }],
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.json.error.code).toBe('body-too-large');
+    expect(await versionOf(task.id)).toBe(1);
   });
 });

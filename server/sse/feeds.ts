@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import {
   type EventPosition,
   isTerminal,
@@ -33,7 +33,7 @@ export const streamHeaders = {
 
 /**
  * The two SSE feeds — everything of a user's tasks, or one task until it ends — over the event
- * bus: opening checks (drain, per-user limit, Redis), the session-expiry timer, catch-up and live
+ * bus: opening checks (drain, per-user limit, Redis), catch-up and live
  * delivery. Each logged event is framed once for every stream that sends it.
  */
 export class StreamFeeds {
@@ -58,7 +58,7 @@ export class StreamFeeds {
   }
 
   /** `GET /api/events`: connected, then replay or (reset +) snapshot, then live events. */
-  async openUserFeed(identity: Identity, res: Response, from: ResumeFrom): Promise<void> {
+  async openUserFeed(identity: Identity, res: ServerResponse, from: ResumeFrom): Promise<void> {
     const { userId } = identity;
     this.ensureRedis();
     const stream = this.openStream(identity, res);
@@ -85,7 +85,7 @@ export class StreamFeeds {
    */
   async openTaskFeed(
     identity: Identity,
-    res: Response,
+    res: ServerResponse,
     taskId: string,
     from: ResumeFrom,
   ): Promise<'open' | 'ended'> {
@@ -144,11 +144,15 @@ export class StreamFeeds {
   private async follow(stream: SseStream, userId: string, handler: SubscriptionHandler, from: ResumeFrom) {
     const sub = this.s.bus.subscribe(userId, handler);
     stream.onClose(() => sub.close());
-    await sub.start(from.position, from.raw);
+    try {
+      await sub.start(from.position, from.raw);
+    } finally {
+      stream.releaseOutput();
+    }
   }
 
   /** Opens a stream after the checks that may still answer with a status code. */
-  private openStream(identity: Identity, res: Response): SseStream {
+  private openStream(identity: Identity, res: ServerResponse): SseStream {
     const { s } = this;
     const { userId, expiresAt } = identity;
     if (s.streams.draining) {
@@ -171,30 +175,17 @@ export class StreamFeeds {
       userId,
       maxBufferBytes: s.config.MAX_STREAM_BUFFER_BYTES,
       retryMs: s.config.RETRY_MS,
+      expiresAt,
     });
     s.streams.add(stream);
-    stream.open();
-    stream.send('connected', {
-      userId,
-      serverTime: new Date().toISOString(),
-      heartbeatMs: s.config.HEARTBEAT_MS,
-    });
-    this.endAtExpiry(stream, expiresAt);
-    return stream;
-  }
-
-  /** The session runs out: `auth-expired` first, so the client signs in again and resumes by id. */
-  private endAtExpiry(stream: SseStream, expiresAt: number): void {
-    // setTimeout fires at once past 2^31-1 ms; a longer session is capped, never ended early.
-    const expiry = setTimeout(
-      () => {
-        stream.send('auth-expired', {});
-        stream.end('auth-expired');
-      },
-      Math.min(expiresAt - Date.now(), 2 ** 31 - 1),
+    stream.open(
+      frameJson('connected', {
+        userId,
+        serverTime: new Date().toISOString(),
+        heartbeatMs: s.config.HEARTBEAT_MS,
+      }),
     );
-    expiry.unref();
-    stream.onClose(() => clearTimeout(expiry));
+    return stream;
   }
 
   private failStream(stream: SseStream, err: unknown): void {

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterCatchUp, SseStream, type StreamEndReason } from './sse-stream';
 
@@ -26,12 +25,13 @@ async function openStalledStream(options: { maxBufferBytes: number; stallTimeout
     resolveStream = r;
   });
   const server = createServer((_req, res) => {
-    const stream = new SseStream(res as unknown as Response, {
+    const stream = new SseStream(res, {
       userId: 'u-stalled',
       retryMs: 1000,
+      expiresAt: Number.POSITIVE_INFINITY,
       ...options,
     });
-    stream.open();
+    stream.open('');
     resolveStream(stream);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,5 +1,5 @@
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Response } from 'express';
 import { frameJson, frameRetry } from './framer';
 
 export type StreamEndReason =
@@ -17,6 +17,8 @@ export interface SseStreamOptions {
   /** No 'drain' for this long while output waits: the client is cut off. Default DEFAULT_STALL_TIMEOUT_MS. */
   stallTimeoutMs?: number;
   retryMs: number;
+  /** When the session ends (ms since epoch): the registry's one expiry sweep sends `auth-expired` then. */
+  expiresAt: number;
 }
 
 /**
@@ -80,6 +82,7 @@ interface Queued {
  */
 export class SseStream {
   readonly userId: string;
+  readonly expiresAt: number;
   readonly openedAt = Date.now();
   /** Last time the socket buffer was seen empty: the stream is keeping up. */
   lastDrainedAt = Date.now();
@@ -96,12 +99,14 @@ export class SseStream {
   private stallTimer: NodeJS.Timeout | null = null;
   /** Set by `end()` while output is still queued: the response ends once it has gone out. */
   private endWhenFlushed: { retryFrame: string | null } | null = null;
+  private release: (() => void) | null = null;
 
   constructor(
-    private readonly res: Response,
+    private readonly res: ServerResponse,
     private readonly options: SseStreamOptions,
   ) {
     this.userId = options.userId;
+    this.expiresAt = options.expiresAt;
     // `res` (not `req`) 'close' fires only when the response is really over.
     res.on('close', () => {
       this.dropQueue();
@@ -113,9 +118,19 @@ export class SseStream {
     if (res.destroyed || res.req.socket.destroyed) this.markClosed('client-closed');
   }
 
-  /** Sends the headers and the initial `retry:`; nothing is buffered by proxies or compression. */
-  open(): void {
+  /**
+   * Sends the headers, the initial `retry:` and `preamble` (the `connected` frame) in one write;
+   * nothing is buffered by proxies or compression.
+   */
+  open(preamble: string): void {
     if (this.closed) return;
+    // Held until `releaseOutput()`: headers, retry, connected and the catch-up that follows (the
+    // snapshot, or the replay) leave in one write instead of one per piece.
+    const held = this.res.socket;
+    if (held && !held.destroyed) {
+      held.cork();
+      this.release = () => held.uncork();
+    }
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -123,7 +138,7 @@ export class SseStream {
       'X-Accel-Buffering': 'no',
     });
     this.res.socket?.setNoDelay(true);
-    this.write(frameRetry(this.options.retryMs));
+    this.write(frameRetry(this.options.retryMs) + preamble);
     const socket = this.res.socket;
     if (
       socket &&
@@ -133,6 +148,13 @@ export class SseStream {
     ) {
       this.socket = socket;
     }
+  }
+
+  /** Lets out what `open()` held back; called once catch-up has been written. */
+  releaseOutput(): void {
+    const release = this.release;
+    this.release = null;
+    release?.();
   }
 
   /** Bytes written but not yet accepted by the socket (queued catch-up included). */

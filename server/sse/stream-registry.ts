@@ -9,9 +9,12 @@ export interface ConnectionStats {
   stale: number;
 }
 
+/** setTimeout fires at once past 2^31-1 ms: a later expiry is waited for in steps of this. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * Every open stream of this process: per-user limits, the one heartbeat timer for all of them,
- * health figures (seed 002) and draining on shutdown.
+ * Every open stream of this process: per-user limits, the one heartbeat timer and the one session
+ * expiry timer for all of them, health figures (seed 002) and draining on shutdown.
  */
 export class StreamRegistry {
   private readonly streams = new Set<SseStream>();
@@ -27,6 +30,15 @@ export class StreamRegistry {
    */
   draining = false;
   private readonly heartbeatListeners: Array<() => void> = [];
+  /**
+   * Streams by the moment their session ends. JWT expiries are whole seconds, so streams opened in
+   * the same burst share a bucket; one timer waits for the earliest, instead of a timer per stream.
+   */
+  private readonly expiring = new Map<number, Set<SseStream>>();
+  /** The keys of `expiring`, ascending. */
+  private expiryOrder: number[] = [];
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private expiryTimerAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: { heartbeatMs: number; maxStreamsPerUser: number }) {}
 
@@ -54,6 +66,7 @@ export class StreamRegistry {
     this.totalOpened++;
     this.perUser.set(stream.userId, this.countFor(stream.userId) + 1);
     if (!this.timer) this.startHeartbeat();
+    this.expireAt(stream);
     // Last: a stream whose client already left is removed at once (and may stop the heartbeat).
     stream.onClose((reason) => this.remove(stream, reason));
   }
@@ -66,7 +79,68 @@ export class StreamRegistry {
     this.closedCount++;
     this.closedDurationMs += Date.now() - stream.openedAt;
     if (reason === 'slow-client' || reason === 'error') this.errors++;
+    const bucket = this.expiring.get(stream.expiresAt);
+    if (bucket?.delete(stream) && bucket.size === 0) this.dropBucket(stream.expiresAt);
     if (this.streams.size === 0) this.stopHeartbeat();
+  }
+
+  private expireAt(stream: SseStream): void {
+    const at = stream.expiresAt;
+    if (!Number.isFinite(at)) return;
+    let bucket = this.expiring.get(at);
+    if (!bucket) {
+      bucket = new Set();
+      this.expiring.set(at, bucket);
+      this.expiryOrder.splice(this.insertionPoint(at), 0, at);
+    }
+    bucket.add(stream);
+    if (at < this.expiryTimerAt) this.armExpiry();
+  }
+
+  private insertionPoint(at: number): number {
+    const order = this.expiryOrder;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private dropBucket(at: number): void {
+    this.expiring.delete(at);
+    this.expiryOrder.splice(this.insertionPoint(at), 1);
+  }
+
+  /** (Re)sets the one expiry timer for the earliest bucket; none when nothing expires. */
+  private armExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.expiryTimerAt = Number.POSITIVE_INFINITY;
+    const next = this.expiryOrder[0];
+    if (next === undefined) return;
+    this.expiryTimerAt = next;
+    this.expiryTimer = setTimeout(
+      () => this.expireDue(),
+      Math.min(Math.max(0, next - Date.now()), LONGEST_TIMER_MS),
+    );
+    this.expiryTimer.unref();
+  }
+
+  /** The session ran out: `auth-expired` first, so the client signs in again and resumes by id. */
+  private expireDue(): void {
+    const now = Date.now();
+    for (let at = this.expiryOrder[0]; at !== undefined && at <= now; at = this.expiryOrder[0]) {
+      // Ending a stream removes it from its bucket (and the bucket once empty): iterate a copy.
+      for (const stream of [...(this.expiring.get(at) ?? [])]) {
+        stream.send('auth-expired', {});
+        stream.end('auth-expired');
+      }
+      if (this.expiring.has(at)) this.dropBucket(at);
+    }
+    this.armExpiry();
   }
 
   /** Runs on every heartbeat tick, after the heartbeats are written (the bus checks for lost tails). */
