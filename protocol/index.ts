@@ -3,6 +3,7 @@ export * from './demo-communities';
 export * from './errors';
 export * from './event-id';
 export * from './events';
+export * from './purchase-orders';
 export * from './replay';
 export * from './requests';
 export * from './task';

@@ -272,6 +272,8 @@ export interface TaskScriptOptions {
   speed?: number;
   /** Index of the step the task fails in (it fails once that step's time is up), or null. */
   failAtStep?: number | null;
+  /** Steps to run instead of the registry's (a task type told in one job's own numbers). */
+  script?: readonly ScriptedStep[];
 }
 
 /**
@@ -291,7 +293,7 @@ export function taskScript(options: TaskScriptOptions): TaskScriptEntry[] {
   );
   const entries: TaskScriptEntry[] = [{ atMs: 0, name: 'started', task }];
   let atMs = 0;
-  for (const step of stepScript(options.type, options.failAtStep ?? null)) {
+  for (const step of options.script ?? stepScript(options.type, options.failAtStep ?? null)) {
     atMs += Math.round(step.durationMs / speed);
     task = applyPatch(task, step.patch, new Date(options.createdAt + atMs));
     entries.push({ atMs, name: taskEventNameFor(task, false), task });

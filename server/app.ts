@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { requireUser } from './auth/authenticate';
 import { AppError, errorMiddleware } from './errors';
 import { loggablePath } from './logger';
+import { purchaseOrderRoutes } from './purchase-orders/po-routes';
 import { authRoutes } from './routes/auth-routes';
 import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
@@ -33,6 +34,8 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   if (allowed.size) app.use(cors({ origin: [...allowed], credentials: true }));
   app.use(requestLog(s));
   app.use(rejectForeignOrigins(allowed));
+  // Before the JSON-only check: a PO upload's body is CSV, with its own parser and limit.
+  app.use(purchaseOrderRoutes(s));
   app.use(requireJsonBodies);
   app.use(parseJsonBodies());
   app.use(cookieParser());
