@@ -27,6 +27,7 @@ import {
 } from '../protocol';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
+import { createPurchaseOrderHandlers } from './purchase-orders-handlers';
 
 /**
  * Where the handlers answer. With a document (the browser, happy-dom) paths are relative, so they
@@ -236,6 +237,8 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       `${apiBase}/communities`,
       rest(({ request }) => HttpResponse.json(backend.communities(backend.sessions.authenticate(request)))),
     ),
+
+    ...createPurchaseOrderHandlers(backend, apiBase),
 
     http.all(`${apiBase}/*`, () => errorResponse(new ContractError('not-found', 'no such route', 404))),
   ];

@@ -298,7 +298,11 @@ export function purchaseOrderScript(po: PoFacts, failAtStep: number | null): Scr
           message: `Completed! ${po.itemCount} line items synced to Shopify`,
         },
       };
-    if (patch.status === 'failed') return { durationMs, patch: { ...patch, data: facts } };
+    if (patch.status === 'failed') {
+      // The registry's failure leaves `stage` on the last stage reported; a PO names the one that broke.
+      const stage = failAtStep === null ? undefined : def.steps[failAtStep]?.stage;
+      return { durationMs, patch: { ...patch, ...(stage ? { stage } : {}), data: facts } };
+    }
     const key = `${patch.stage}:${patch.data?.stageProgress}`;
     const words = stepMessages[key];
     return {

@@ -76,6 +76,7 @@ describe.each(backends)('purchase order routes (%s Redis)', (backend) => {
       const failed = stream.named('failed')[0]!.json.task;
       expect(failed.data.poId).toBe(started.purchaseOrder.id);
       expect(failed.error).toMatch(/timeout/i);
+      expect(failed.stage).toBe('database_save');
 
       const retry = await server.api(`/api/purchase-orders/${started.purchaseOrder.id}/retry`, {
         as: user,
