@@ -78,7 +78,8 @@ test('an uploaded CSV goes through the three stages in order, told in the feed, 
   }
   expect(seen.some((s) => s.startsWith('running'))).toBe(true);
   expect(seen.some((s) => s.startsWith('done,running'))).toBe(true);
-  expect(seen.at(-1)).toBe('done,done,done');
+  for (const stage of ['ai_parsing', 'database_save', 'shopify_sync'])
+    await expect(card.locator(`[data-stage="${stage}"]`)).toHaveAttribute('data-state', 'done');
 
   const feed = page.getByTestId('po-feed');
   await expect(feed).toContainText('PO-E2E-1: Parsed 37 line items');

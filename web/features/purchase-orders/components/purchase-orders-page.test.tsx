@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,11 +105,14 @@ describe('PurchaseOrdersPage', () => {
     expect(stageStates()).toEqual(['done', 'done', 'done']);
 
     const feed = screen.getByTestId('po-feed');
-    const kinds = within(feed)
-      .getAllByRole('listitem')
-      .map((li) => li.getAttribute('data-kind'));
-    // Completion came straight from database_save: both stages still get their "done" line.
-    expect(kinds).toEqual([
+    const kinds = () =>
+      within(feed)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('data-kind'));
+    // Completion came straight from database_save: both stages still get their "done" line. Lines
+    // this close together commit in one window, so they may take a moment to show.
+    await waitFor(() => expect(kinds()).toHaveLength(6));
+    expect(kinds()).toEqual([
       'completed',
       'stage-completed',
       'stage-completed',
@@ -143,9 +146,13 @@ describe('PurchaseOrdersPage', () => {
     );
     expect(stageStates()).toEqual(['done', 'failed', 'waiting']);
 
-    const error = within(screen.getByTestId('po-feed'))
-      .getAllByRole('listitem')
-      .find((li) => li.dataset.kind === 'error');
+    const error = await waitFor(() => {
+      const row = within(screen.getByTestId('po-feed'))
+        .getAllByRole('listitem')
+        .find((li) => li.dataset.kind === 'error');
+      expect(row).toBeDefined();
+      return row;
+    });
     expect(error).toHaveTextContent('PO-42: Database connection timeout while saving.');
     await user.click(within(error!).getByRole('button', { name: 'Retry PO-42' }));
     await screen.findByText(/attempt 2/);

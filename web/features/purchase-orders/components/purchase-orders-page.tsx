@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Bell, BellOff, FileText } from 'lucide-react';
-import { useEffect } from 'react';
+import { lazy, useEffect } from 'react';
+import { useSearchParams } from 'react-router';
 import type { ListPurchaseOrdersResponse } from '../../../../protocol';
 import { Button } from '../../../components/ui/button';
 import { ConnectionIndicator } from '../../../components/ui/connection-indicator';
@@ -59,8 +60,19 @@ function useListFollowsNewTasks(): void {
   );
 }
 
-/** Seed 004's RealTimeFeedback page: upload, per-PO stage bars, the activity feed, the pipeline cards. */
+/** The render-budget baseline, in a chunk of its own that only the benchmark loads. */
+const NaivePoPage = lazy(() =>
+  import('./naive-po-page').then(({ NaivePoPage }) => ({ default: NaivePoPage })),
+);
+
+/** Seed 004's RealTimeFeedback page; `?baseline=naive` shows the benchmark's naive baseline instead. */
 export function PurchaseOrdersPage() {
+  const [search] = useSearchParams();
+  return search.get('baseline') === 'naive' ? <NaivePoPage /> : <RealTimeFeedbackPage />;
+}
+
+/** Upload, per-PO stage bars, the activity feed, the pipeline cards. */
+function RealTimeFeedbackPage() {
   const list = usePurchaseOrders();
   const retry = useRetryPurchaseOrder();
   usePoFinishNotice();

@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { advance, makeTask } from '../../../test/factories';
 import { feedCapacity, recordTaskChanges, resetPoFeed, usePoFeedStore } from './feed-store';
 
-afterEach(() => resetPoFeed());
+afterEach(() => {
+  resetPoFeed();
+  vi.useRealTimers();
+});
 
 const entries = () => usePoFeedStore.getState().entries;
 
@@ -10,36 +13,37 @@ describe('recordTaskChanges', () => {
   it('keeps the newest entries only, up to its capacity', () => {
     for (let i = 0; i < feedCapacity + 30; i++) {
       const task = makeTask({ type: 'po_processing' });
-      recordTaskChanges(
-        [{ previous: task, task: advance(task, { stage: 'ai_parsing', message: `m${i}` }), finished: false }],
-        i * 1000,
-      );
+      const next = advance(task, { stage: 'ai_parsing', message: `m${i}` });
+      recordTaskChanges([{ previous: task, task: next, finished: false }], i * 1000);
     }
     expect(entries()).toHaveLength(feedCapacity);
     expect(entries()[0]?.message).toBe(`m${feedCapacity + 29}`);
   });
 
-  it('merges a burst of one PO’s progress lines into one line at the top, but not slower ones', () => {
+  it('shows a line at once, then in a burst commits once per window with each PO’s latest progress', () => {
+    vi.useFakeTimers({ now: 10_000 });
     const task = makeTask({ type: 'po_processing', stage: 'ai_parsing', message: 'start' });
     let previous = task;
-    const report = (message: string, at: number) => {
+    const report = (message: string) => {
       const next = advance(previous, { message });
-      recordTaskChanges([{ previous, task: next, finished: false }], at);
+      recordTaskChanges([{ previous, task: next, finished: false }], Date.now());
       previous = next;
     };
-    report('a', 0);
-    report('b', 100);
-    report('c', 200);
-    expect(entries().map((e) => e.message)).toEqual(['c']);
-    report('d', 1000);
-    expect(entries().map((e) => e.message)).toEqual(['d', 'c']);
+    report('a');
+    expect(entries().map((e) => e.message)).toEqual(['a']);
+    vi.advanceTimersByTime(50);
+    report('b');
+    vi.advanceTimersByTime(50);
+    report('c');
+    expect(entries().map((e) => e.message)).toEqual(['a']);
+    vi.advanceTimersByTime(200);
+    expect(entries().map((e) => e.message)).toEqual(['c', 'a']);
   });
 
   it('ignores tasks that are not purchase orders', () => {
     const task = makeTask({ type: 'reddit_leads' });
-    recordTaskChanges([
-      { previous: task, task: advance(task, { stage: 'searching', message: 'x' }), finished: false },
-    ]);
+    const next = advance(task, { stage: 'searching', message: 'x' });
+    recordTaskChanges([{ previous: task, task: next, finished: false }]);
     expect(entries()).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@ import { type FeedEntry, feedEntriesFor } from './feed-entries';
 
 /** Entries kept; older ones fall off the end. */
 export const feedCapacity = 200;
-/** A PO's progress lines closer together than this merge into one line that updates in place. */
-const progressMergeMs = 250;
+/** The feed commits at most once per window; progress lines of one PO within a window merge. */
+const commitWindowMs = 250;
 
 interface FeedState {
   /** Newest first, at most `feedCapacity`. */
@@ -15,32 +15,44 @@ interface FeedState {
 export const usePoFeedStore = create<FeedState>()(() => ({ entries: [] }));
 
 let nextId = 0;
+/** Lines waiting for the next commit, oldest first. */
+let pending: FeedEntry[] = [];
+let lastCommitAt = Number.NEGATIVE_INFINITY;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+function commit(now: number): void {
+  timer = null;
+  lastCommitAt = now;
+  if (!pending.length) return;
+  const added = pending.reverse();
+  pending = [];
+  usePoFeedStore.setState((s) => ({ entries: [...added, ...s.entries].slice(0, feedCapacity) }));
+}
 
 /**
- * Adds the feed lines of a batch of task changes in one store update. A burst (hundreds of
- * progress reports a second) would otherwise push every line off screen before anyone reads it:
- * a PO's newest progress line, if recent, is updated and moved to the top instead of repeated.
+ * Queues the feed lines of a batch of task changes. At a normal pace a line shows at once; in a
+ * burst (hundreds of reports a second) the feed commits at most every 250 ms and keeps only each
+ * PO's latest progress line of the window — a feed that scrolls faster than anyone reads costs
+ * frames and tells nothing (the PO's card shows every message as it comes).
  */
 export function recordTaskChanges(changes: readonly TaskChange[], at = Date.now()): void {
-  let entries = usePoFeedStore.getState().entries;
-  let changed = false;
   for (const { previous, task } of changes) {
     for (const entry of feedEntriesFor(previous, task, at)) {
-      changed = true;
-      if (entry.kind === 'progress') {
-        const index = entries.findIndex((e) => e.taskId === entry.taskId);
-        const latest = entries[index];
-        if (latest?.kind === 'progress' && latest.stage === entry.stage && at - latest.at < progressMergeMs) {
-          entries = [{ ...entry, id: latest.id, at: latest.at }, ...entries.filter((_, i) => i !== index)];
-          continue;
-        }
-      }
-      nextId += 1;
-      entries = [{ ...entry, id: `f${nextId}` }, ...entries];
+      const merged =
+        entry.kind === 'progress'
+          ? pending.findIndex(
+              (p) => p.kind === 'progress' && p.taskId === entry.taskId && p.stage === entry.stage,
+            )
+          : -1;
+      const line = { ...entry, id: merged >= 0 ? (pending[merged]?.id ?? '') : `f${++nextId}` };
+      if (merged >= 0) pending.splice(merged, 1);
+      pending.push(line);
     }
   }
-  if (!changed) return;
-  usePoFeedStore.setState({ entries: entries.slice(0, feedCapacity) });
+  if (!pending.length || timer) return;
+  const wait = lastCommitAt + commitWindowMs - at;
+  if (wait <= 0) commit(at);
+  else timer = setTimeout(() => commit(Date.now()), wait);
 }
 
 let listeners = 0;
@@ -60,5 +72,9 @@ export function startPoFeed(): () => void {
 }
 
 export function resetPoFeed(): void {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  pending = [];
+  lastCommitAt = Number.NEGATIVE_INFINITY;
   usePoFeedStore.setState({ entries: [] });
 }
