@@ -8,10 +8,11 @@
  * and under 4× CPU throttling (a mid-range phone).
  *
  *   npx tsx bench/po-render.ts                 1,000 events/s at 1×, 100 and 1,000 events/s at 4×
- *   npx tsx bench/po-render.ts --seconds 3 --tasks 10
+ *   npx tsx bench/po-render.ts --seconds 3 --tasks 10 --windows 1000@1,100@4
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     tasks: { type: 'string', default: '20' },
+    windows: { type: 'string', default: '1000@1,100@4,1000@4' },
     build: { type: 'boolean', default: false },
   },
 });
@@ -39,11 +41,13 @@ const pages = [
     path: '/purchase-orders?baseline=naive',
   },
 ];
-const windows = [
-  { rate: 1000, cpu: 1 },
-  { rate: 100, cpu: 4 },
-  { rate: 1000, cpu: 4 },
-];
+/** `events/s@CPU slowdown` pairs, e.g. `1000@1,100@4`. */
+const windows = String(args.windows)
+  .split(',')
+  .map((pair) => {
+    const [rate = '1000', cpu = '1'] = pair.split('@');
+    return { rate: Number(rate), cpu: Number(cpu) };
+  });
 
 interface Row {
   page: string;
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
   const lines = [
     '# Purchase orders page: render budget',
     '',
-    `${taskCount} POs, ${seconds} s per window, Chromium headless, ${redis ? 'redis-server' : 'ioredis-mock'}; ${new Date().toISOString()}`,
+    `${taskCount} POs, ${seconds} s per window, Chromium headless, ${redis ? 'redis-server' : 'ioredis-mock'}; ${new Date().toISOString()}; ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
     '',
     '| page | events/s | CPU slowdown | sent | fps | long tasks (> 50 ms) | longest ms | event→DOM p50 ms | p99 ms | max ms | samples |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

@@ -265,7 +265,7 @@ type PoFacts = Pick<PurchaseOrder, 'id' | 'poNumber' | 'supplier' | 'itemCount' 
 /** A PO's words for each scripted step, by stage and the share of the stage reached. */
 const stepMessages: Record<string, (po: PoFacts) => string> = {
   'ai_parsing:33': (po) => `AI parsing started for ${po.poNumber}`,
-  'ai_parsing:67': (po) => `Extracting ${po.itemCount} line items from ${po.supplier}...`,
+  'ai_parsing:67': (po) => `Extracting ${po.itemCount} line items from ${po.supplier}`,
   'ai_parsing:100': (po) => `Parsed ${po.itemCount} line items`,
   'database_save:33': (po) => `Saving purchase order ${po.poNumber}...`,
   'database_save:67': (po) => `Saved ${po.itemCount} line items`,
