@@ -25,7 +25,7 @@ function LiveUpdatesNote() {
     status === 'polling'
       ? 'The live connection is down, so progress is fetched periodically until it is back.'
       : status === 'live'
-        ? `Heartbeat ${beat === null ? 'awaited' : `at ${formatClock(beat)}`}; with none for 30 s the page reconnects.`
+        ? `Heartbeat ${beat === null ? 'awaited' : `at ${formatClock(beat)}`}; with none for two intervals (30 s by default) the page reconnects.`
         : 'Live updates resume on their own; until then progress is fetched periodically.';
   return <p className="text-xs text-slate-600">{words}</p>;
 }
@@ -53,7 +53,8 @@ function useListFollowsNewTasks(): void {
       subscribeTaskChanges((changes) => {
         const listed = client.getQueryData<ListPurchaseOrdersResponse>([...purchaseOrdersQueryKey]);
         const known = new Set(listed?.purchaseOrders.map((e) => e.purchaseOrder.taskId));
-        if (changes.some((c) => c.task.type === 'po_processing' && !known.has(c.task.id)))
+        // First sightings only: a po_processing task started without an upload never joins the list.
+        if (changes.some((c) => !c.previous && c.task.type === 'po_processing' && !known.has(c.task.id)))
           void client.invalidateQueries({ queryKey: [...purchaseOrdersQueryKey], exact: true });
       }),
     [client],
