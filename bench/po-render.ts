@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/po-render.ts                 1,000 events/s at 1×, 100 and 1,000 events/s at 4×
  *   npx tsx bench/po-render.ts --seconds 3 --tasks 10 --windows 1000@1,100@4
+ *   --profile prints where the page's main thread spent its time (self time per function, top 12)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     tasks: { type: 'string', default: '20' },
     windows: { type: 'string', default: '1000@1,100@4,1000@4' },
+    profile: { type: 'boolean', default: false },
     build: { type: 'boolean', default: false },
   },
 });
@@ -168,6 +170,29 @@ async function drive(
   return sent;
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Self time per function from a CPU profile: where the page's main thread went. */
+function printHotspots(name: string, profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  for (const [i, id] of (profile.samples ?? []).entries()) {
+    const frame = byId.get(id);
+    const key = frame
+      ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}`
+      : '?';
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`${name}: ${Math.round(total)} ms sampled`);
+  for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+}
+
 async function measure(
   server: RunningServer,
   page: Page,
@@ -182,7 +207,12 @@ async function measure(
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
   await page.evaluate(installProbe);
+  if (args.profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const sent = await drive(server, pos, rate, seconds * 1000);
+  if (args.profile) printHotspots(target.name, (await cdp.send('Profiler.stop')).profile);
   await page.waitForTimeout(500);
   const metrics = (await page.evaluate(readProbe)) as {
     frames: number;
