@@ -28,6 +28,7 @@ import {
 import { inboxHandlers } from './inbox-handlers';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
+import { createPurchaseOrderHandlers } from './purchase-orders-handlers';
 import { runsHandlers } from './runs-handlers';
 
 /**
@@ -241,6 +242,7 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
 
     ...runsHandlers(backend, apiBase, rest),
     ...inboxHandlers(backend, { apiBase, rest, jsonBody }),
+    ...createPurchaseOrderHandlers(backend, apiBase),
 
     http.all(`${apiBase}/*`, () => errorResponse(new ContractError('not-found', 'no such route', 404))),
   ];

@@ -19,6 +19,7 @@ import {
   type ListTasksResponse,
   notFound,
   randomFailStep,
+  type ScriptedStep,
   type Task,
   type TaskScriptEntry,
   type TaskType,
@@ -101,9 +102,9 @@ export class MockBackend implements MockEventStore {
 
   /**
    * `POST /api/tasks` with a body already checked by protocol's `parseCreateTaskBody`: emits
-   * `started` and schedules the rest of the type's script, failing where the scenario asks.
+   * `started` and schedules the rest of the type's script (or `steps`), failing where the scenario asks.
    */
-  createTask(userId: string, body: CreateTaskBody): Task {
+  createTask(userId: string, body: CreateTaskBody, steps?: readonly ScriptedStep[]): Task {
     const { type, params = {}, trigger = 'manual' } = body;
     const failAtStep =
       failStepFor(type, params.failAt ?? this.config.failAt) ??
@@ -117,6 +118,7 @@ export class MockBackend implements MockEventStore {
       speed: this.config.taskSpeed * this.config.timeScale,
       failAtStep,
       params,
+      ...(steps ? { script: steps } : {}),
     });
     const [first, ...rest] = script;
     if (!first) throw new Error('empty task script');

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './event-id';
 export * from './events';
 export * from './inbox';
+export * from './purchase-orders';
 export * from './replay';
 export * from './requests';
 export * from './runs';

@@ -284,6 +284,8 @@ export interface TaskScriptOptions {
   failAtStep?: number | null;
   /** The start parameters (a run's suite or job). */
   params?: TaskParams;
+  /** Steps to run instead of the registry's (a task type told in one job's own numbers). */
+  script?: readonly ScriptedStep[];
 }
 
 /**
@@ -304,7 +306,7 @@ export function taskScript(options: TaskScriptOptions): TaskScriptEntry[] {
   const entries: TaskScriptEntry[] = [{ atMs: 0, name: 'started', task }];
   let atMs = 0;
   const run = { taskId: options.id, params: options.params ?? {} };
-  for (const step of stepScript(options.type, options.failAtStep ?? null, run)) {
+  for (const step of options.script ?? stepScript(options.type, options.failAtStep ?? null, run)) {
     atMs += Math.round(step.durationMs / speed);
     task = applyPatch(task, step.patch, new Date(options.createdAt + atMs));
     entries.push({ atMs, name: taskEventNameFor(task, false), task });

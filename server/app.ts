@@ -5,6 +5,7 @@ import { requireUser } from './auth/authenticate';
 import { AppError, errorMiddleware } from './errors';
 import { inboxRoutes } from './inbox/inbox-routes';
 import { loggablePath } from './logger';
+import { purchaseOrderRoutes } from './purchase-orders/po-routes';
 import { authRoutes } from './routes/auth-routes';
 import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
@@ -36,6 +37,8 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use(requestLog(s));
   app.use(workerBatchRoutes(s));
   app.use(rejectForeignOrigins(allowed));
+  // Before the JSON-only check: a PO upload's body is CSV, with its own parser and limit.
+  app.use(purchaseOrderRoutes(s));
   app.use(requireJsonBodies);
   app.use(parseJsonBodies());
   app.use(cookieParser());

@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { failStepFor, randomFailStep, stepScript, type Task, type TaskParams } from '../../protocol';
+import {
+  failStepFor,
+  randomFailStep,
+  type ScriptedStep,
+  stepScript,
+  type Task,
+  type TaskParams,
+} from '../../protocol';
 import { AppError } from '../errors';
 import type { ProgressTracker } from './progress-tracker';
 
@@ -21,10 +28,11 @@ export class SimulatedRunner {
     return this.running.size;
   }
 
-  run(task: Task, params: TaskParams = {}): void {
+  /** Runs the type's registry steps, or `script` when given (a job told in its own numbers). */
+  run(task: Task, params: TaskParams = {}, script?: readonly ScriptedStep[]): void {
     const controller = new AbortController();
     this.running.set(task.id, controller);
-    void this.steps(task, params, controller.signal)
+    void this.steps(task, script ?? this.registryScript(task, params), controller.signal)
       .catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'task-finished') return;
         if (controller.signal.aborted) return;
@@ -33,11 +41,15 @@ export class SimulatedRunner {
       .finally(() => this.running.delete(task.id));
   }
 
-  private async steps(task: Task, params: TaskParams, signal: AbortSignal): Promise<void> {
+  private registryScript(task: Task, params: TaskParams): ScriptedStep[] {
     const random = this.options.random ?? Math.random;
     const failAtStep =
       failStepFor(task.type, params.failAt) ?? randomFailStep(task.type, params.failureRate ?? 0, random);
-    for (const step of stepScript(task.type, failAtStep, { taskId: task.id, params })) {
+    return stepScript(task.type, failAtStep, { taskId: task.id, params });
+  }
+
+  private async steps(task: Task, script: readonly ScriptedStep[], signal: AbortSignal): Promise<void> {
+    for (const step of script) {
       await sleep(step.durationMs / this.options.speed, signal);
       await this.tracker.update(task.id, step.patch);
     }

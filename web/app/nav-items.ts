@@ -13,11 +13,7 @@ export const navItems: readonly NavItem[] = [
       'Reddit leads: find discussions where people ask for what you sell, with the table filling live.',
   },
   { path: '/communities', label: 'Communities' },
-  {
-    path: '/purchase-orders',
-    label: 'Purchase orders',
-    comingSoon: 'Purchase orders: AI parsing, database save and Shopify sync with a live activity feed.',
-  },
+  { path: '/purchase-orders', label: 'Purchase orders' },
   { path: '/runs', label: 'Runs' },
   { path: '/operations', label: 'Operations' },
   { path: '/demo', label: 'Demo' },

@@ -14,6 +14,11 @@ import { navItems } from './nav-items';
 const SignInPage = lazy(() =>
   import('../features/auth/components/sign-in-page').then(({ SignInPage }) => ({ default: SignInPage })),
 );
+const PurchaseOrdersPage = lazy(() =>
+  import('../features/purchase-orders/components/purchase-orders-page').then(({ PurchaseOrdersPage }) => ({
+    default: PurchaseOrdersPage,
+  })),
+);
 const DemoPage = lazy(() => import('../demo/demo-page').then(({ DemoPage }) => ({ default: DemoPage })));
 const OperationsPage = lazy(() =>
   import('../features/operations/components/operations-page').then(({ OperationsPage }) => ({
@@ -69,6 +74,7 @@ export function AppRoutes() {
         <Route path="/" element={<AppLayout />}>
           <Route index element={<Navigate to="/communities" replace />} />
           <Route path="communities" element={<CommunitiesPage />} />
+          <Route path="purchase-orders" element={<PurchaseOrdersPage />} />
           <Route path="demo" element={<DemoPage />} />
           <Route path="operations" element={<OperationsPage />} />
           <Route path="runs" element={<RunsPage />} />

@@ -11,6 +11,7 @@ import {
   StatusBadgeSection,
   TaskCardSection,
 } from './component-sections';
+import { PurchaseOrdersSection } from './purchase-orders-section';
 import { RunBadgeSection } from './run-badge-section';
 import { ScenarioPlayer } from './scenario-player';
 
@@ -24,6 +25,7 @@ export const gallerySections = [
   { id: 'activity-feed-row', title: 'Activity feed row', Section: ActivityFeedSection },
   { id: 'task-card', title: 'Task card', Section: TaskCardSection },
   { id: 'pipeline-card', title: 'Pipeline card', Section: PipelineCardSection },
+  { id: 'purchase-orders', title: 'Purchase orders', Section: PurchaseOrdersSection },
   { id: 'page-header', title: 'Page headers', Section: PageHeaderSection },
   { id: 'scenario-player', title: 'Scenario player', Section: ScenarioPlayer },
 ] as const;

@@ -24,6 +24,8 @@ export function setUnauthorizedHandler(listener: UnauthorizedListener | null): v
 export interface ApiInit {
   method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
+  /** Sent as is instead of a JSON `body` (a CSV upload). */
+  rawBody?: { contentType: string; text: string };
   signal?: AbortSignal;
 }
 
@@ -45,11 +47,12 @@ export async function apiRequest<S extends z.ZodType>(
 export async function apiFetch(path: string, init: ApiInit = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.rawBody) headers['content-type'] = init.rawBody.contentType;
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
     headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    body: init.rawBody?.text ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
     signal: init.signal,
   });
   if (res.ok) return res;
