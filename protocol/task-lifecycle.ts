@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ContractError, validationError } from './errors';
 import { type TaskEventName, taskEventNameFor } from './events';
+import { withGeneratedRows } from './reddit-leads';
 import {
   type CreateTaskBody,
   createTaskBodySchema,
@@ -225,8 +226,13 @@ export interface ScriptedStep {
  * A type's work as patches: one progress report per registry step, then completion with the
  * registry's result — or, when `failAtStep` is set, a failure with that step's message once its
  * time is up. The simulated runner applies them on real timers; the mocks on their scheduler.
+ * With `taskId`, steps also carry the rows that task's batches produce (`withGeneratedRows`).
  */
-export function stepScript(type: TaskType, failAtStep: number | null = null): ScriptedStep[] {
+export function stepScript(
+  type: TaskType,
+  failAtStep: number | null = null,
+  taskId?: string,
+): ScriptedStep[] {
   const def = getTaskType(type);
   const script: ScriptedStep[] = [];
   for (const [index, step] of def.steps.entries()) {
@@ -237,14 +243,15 @@ export function stepScript(type: TaskType, failAtStep: number | null = null): Sc
       });
       return script;
     }
+    const patch: TaskUpdateBody = {
+      progress: { current: step.current, total: def.total },
+      stage: step.stage,
+      message: step.message,
+      ...(step.data ? { data: { ...step.data } } : {}),
+    };
     script.push({
       durationMs: step.durationMs,
-      patch: {
-        progress: { current: step.current, total: def.total },
-        stage: step.stage,
-        message: step.message,
-        ...(step.data ? { data: { ...step.data } } : {}),
-      },
+      patch: taskId === undefined ? patch : withGeneratedRows(type, taskId, index, patch),
     });
   }
   script.push({
@@ -291,7 +298,7 @@ export function taskScript(options: TaskScriptOptions): TaskScriptEntry[] {
   );
   const entries: TaskScriptEntry[] = [{ atMs: 0, name: 'started', task }];
   let atMs = 0;
-  for (const step of stepScript(options.type, options.failAtStep ?? null)) {
+  for (const step of stepScript(options.type, options.failAtStep ?? null, options.id)) {
     atMs += Math.round(step.durationMs / speed);
     task = applyPatch(task, step.patch, new Date(options.createdAt + atMs));
     entries.push({ atMs, name: taskEventNameFor(task, false), task });

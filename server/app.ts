@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { requireUser } from './auth/authenticate';
 import { AppError, errorMiddleware } from './errors';
 import { loggablePath } from './logger';
+import { redditRoutes } from './reddit/reddit-routes';
 import { authRoutes } from './routes/auth-routes';
 import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
@@ -44,6 +45,8 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use('/api/tasks', requireUser(s.tokens));
   app.use('/api/communities', requireUser(s.tokens));
   app.use(communityRoutes(s));
+  app.use('/api/reddit', requireUser(s.tokens));
+  app.use(redditRoutes(s));
   app.use(taskRoutes(s));
   app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   if (serveSpa) serveBuiltSpa(app, s.config.STATIC_DIR ?? defaultStaticDir());

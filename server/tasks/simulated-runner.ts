@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { failStepFor, randomFailStep, stepScript, type Task, type TaskParams } from '../../protocol';
+import {
+  failStepFor,
+  randomFailStep,
+  stepScript,
+  type Task,
+  type TaskParams,
+  type TaskType,
+} from '../../protocol';
 import { AppError } from '../errors';
 import type { ProgressTracker } from './progress-tracker';
 
@@ -11,6 +18,7 @@ import type { ProgressTracker } from './progress-tracker';
  */
 export class SimulatedRunner {
   private readonly running = new Map<string, AbortController>();
+  private readonly stepHooks = new Map<TaskType, (task: Task) => Promise<void>>();
 
   constructor(
     private readonly tracker: ProgressTracker,
@@ -19,6 +27,11 @@ export class SimulatedRunner {
 
   get activeCount(): number {
     return this.running.size;
+  }
+
+  /** Runs `hook` with each reported version of a task of `type` (e.g. to store the rows a batch produced). */
+  afterStep(type: TaskType, hook: (task: Task) => Promise<void>): void {
+    this.stepHooks.set(type, hook);
   }
 
   run(task: Task, params: TaskParams = {}): void {
@@ -37,9 +50,11 @@ export class SimulatedRunner {
     const random = this.options.random ?? Math.random;
     const failAtStep =
       failStepFor(task.type, params.failAt) ?? randomFailStep(task.type, params.failureRate ?? 0, random);
-    for (const step of stepScript(task.type, failAtStep)) {
+    const hook = this.stepHooks.get(task.type);
+    for (const step of stepScript(task.type, failAtStep, task.id)) {
       await sleep(step.durationMs / this.options.speed, signal);
-      await this.tracker.update(task.id, step.patch);
+      const reported = await this.tracker.update(task.id, step.patch);
+      await hook?.(reported);
     }
   }
 
