@@ -27,6 +27,7 @@ import {
 } from '../protocol';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
+import { redditHandlers } from './reddit-handlers';
 
 /**
  * Where the handlers answer. With a document (the browser, happy-dom) paths are relative, so they
@@ -146,6 +147,7 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
     };
 
   return [
+    ...redditHandlers(backend, apiBase, rest, jsonBody),
     http.post(
       `${apiBase}/auth/login`,
       rest(async ({ request }) => {
