@@ -14,6 +14,12 @@ import { navItems } from './nav-items';
 const SignInPage = lazy(() =>
   import('../features/auth/components/sign-in-page').then(({ SignInPage }) => ({ default: SignInPage })),
 );
+const SignUpPage = lazy(() =>
+  import('../features/auth/components/sign-up-page').then(({ SignUpPage }) => ({ default: SignUpPage })),
+);
+const RedditPage = lazy(() =>
+  import('../features/reddit/components/reddit-page').then(({ RedditPage }) => ({ default: RedditPage })),
+);
 const DemoPage = lazy(() => import('../demo/demo-page').then(({ DemoPage }) => ({ default: DemoPage })));
 const ComingSoonPage = lazy(() =>
   import('../features/placeholder/components/coming-soon-page').then(({ ComingSoonPage }) => ({
@@ -53,9 +59,11 @@ export function AppRoutes() {
     <PageBoundary>
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/sign-up" element={<SignUpPage />} />
         <Route path="/" element={<AppLayout />}>
           <Route index element={<Navigate to="/communities" replace />} />
           <Route path="communities" element={<CommunitiesPage />} />
+          <Route path="reddit" element={<RedditPage />} />
           <Route path="demo" element={<DemoPage />} />
           {navItems
             .filter((item) => item.comingSoon)

@@ -1,0 +1,71 @@
+import { ExternalLink } from 'lucide-react';
+import { memo, useEffect, useRef } from 'react';
+import type { RedditLead } from '../../../../protocol';
+import { Badge, type BadgeTone } from '../../../components/ui/badge';
+import { formatClock } from '../../../lib/format';
+
+const intentLook: Record<RedditLead['intent'], { tone: BadgeTone; label: string }> = {
+  high: { tone: 'success', label: 'High intent' },
+  medium: { tone: 'info', label: 'Medium intent' },
+  low: { tone: 'neutral', label: 'Low intent' },
+};
+
+export interface LeadRowProps {
+  lead: RedditLead;
+  /** Arrived live during this visit: flashes once when it appears. */
+  fresh: boolean;
+}
+
+/**
+ * One lead. Memoised by lead, so a batch landing renders its own rows only. The flash is a Web
+ * Animation on the row itself (compositor work, no state, no timer) and is skipped under
+ * reduced motion.
+ */
+export const LeadRow = memo(function LeadRow({ lead, fresh }: LeadRowProps) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    const row = ref.current;
+    if (!fresh || !row || typeof row.animate !== 'function') return;
+    if (window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) return;
+    row.animate([{ backgroundColor: 'rgb(254 243 199)' }, { backgroundColor: 'rgb(254 243 199 / 0)' }], {
+      duration: 2400,
+      easing: 'ease-out',
+    });
+  }, [fresh]);
+  const intent = intentLook[lead.intent];
+  return (
+    <tr
+      ref={ref}
+      data-lead-id={lead.id}
+      data-new={fresh ? 'true' : 'false'}
+      className="align-top hover:bg-slate-50"
+    >
+      <th scope="row" className="max-w-[28rem] px-3 py-2 text-left font-medium text-slate-900">
+        <a
+          href={lead.url}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="inline-flex items-start gap-1 break-words text-indigo-700 hover:underline"
+        >
+          {lead.title}
+          <ExternalLink className="mt-0.5 size-3 shrink-0" aria-hidden="true" />
+          <span className="sr-only">(opens Reddit in a new tab)</span>
+        </a>
+        <span className="mt-0.5 block text-xs font-normal text-slate-500 md:hidden">
+          r/{lead.subreddit} · u/{lead.author} · {lead.comments} comments
+        </span>
+      </th>
+      <td className="hidden px-3 py-2 text-slate-700 md:table-cell">r/{lead.subreddit}</td>
+      <td className="hidden px-3 py-2 text-slate-600 lg:table-cell">u/{lead.author}</td>
+      <td className="px-3 py-2 text-right tabular-nums">{lead.score}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums md:table-cell">{lead.comments}</td>
+      <td className="hidden max-w-[16rem] px-3 py-2 text-xs text-slate-600 xl:table-cell">{lead.query}</td>
+      <td className="px-3 py-2">
+        <Badge tone={intent.tone}>{intent.label}</Badge>
+      </td>
+      <td className="hidden px-3 py-2 text-xs whitespace-nowrap text-slate-500 tabular-nums sm:table-cell">
+        <time dateTime={lead.foundAt}>{formatClock(lead.foundAt)}</time>
+      </td>
+    </tr>
+  );
+});
