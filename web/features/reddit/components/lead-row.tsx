@@ -5,9 +5,9 @@ import { Badge, type BadgeTone } from '../../../components/ui/badge';
 import { formatClock } from '../../../lib/format';
 
 const intentLook: Record<RedditLead['intent'], { tone: BadgeTone; label: string }> = {
-  high: { tone: 'success', label: 'High intent' },
-  medium: { tone: 'info', label: 'Medium intent' },
-  low: { tone: 'neutral', label: 'Low intent' },
+  high: { tone: 'success', label: 'High' },
+  medium: { tone: 'info', label: 'Medium' },
+  low: { tone: 'neutral', label: 'Low' },
 };
 
 export interface LeadRowProps {
@@ -51,7 +51,7 @@ export const LeadRow = memo(function LeadRow({ lead, fresh }: LeadRowProps) {
           <ExternalLink className="mt-0.5 size-3 shrink-0" aria-hidden="true" />
           <span className="sr-only">(opens Reddit in a new tab)</span>
         </a>
-        <span className="mt-0.5 block text-xs font-normal text-slate-500 md:hidden">
+        <span className="mt-0.5 block text-xs font-normal text-slate-600 md:hidden">
           r/{lead.subreddit} · u/{lead.author} · {lead.comments} comments
         </span>
       </th>
@@ -63,7 +63,7 @@ export const LeadRow = memo(function LeadRow({ lead, fresh }: LeadRowProps) {
       <td className="px-3 py-2">
         <Badge tone={intent.tone}>{intent.label}</Badge>
       </td>
-      <td className="hidden px-3 py-2 text-xs whitespace-nowrap text-slate-500 tabular-nums sm:table-cell">
+      <td className="hidden px-3 py-2 text-xs whitespace-nowrap text-slate-600 tabular-nums sm:table-cell">
         <time dateTime={lead.foundAt}>{formatClock(lead.foundAt)}</time>
       </td>
     </tr>
