@@ -9,7 +9,7 @@ import { useHasActiveTask, useLatestTaskId, useTask } from '../../tasks/use-task
 import { useLeadMetrics } from '../api/get-lead-metrics';
 import { type LeadsFilter, useLeads } from '../api/get-leads';
 import { useDiscoveredSubreddits } from '../api/get-subreddits';
-import { useLiveLeadsStore, watchLeadBatches } from '../live-leads-store';
+import { resetLiveLeads, useLiveLeadsStore, watchLeadBatches } from '../live-leads-store';
 import { FindLeadsButton } from './find-leads-button';
 import { LeadsFilters } from './leads-filters';
 import { LeadsProgressPanel } from './leads-progress-panel';
@@ -34,7 +34,14 @@ export function RedditPage() {
   useEffect(() => {
     document.title = 'Reddit leads — taskstream';
   }, []);
-  useEffect(() => watchLeadBatches(), []);
+  // Live rows belong to this visit (and this user): the next visit starts from the stored pages.
+  useEffect(() => {
+    const stop = watchLeadBatches();
+    return () => {
+      stop();
+      resetLiveLeads();
+    };
+  }, []);
   // The query pauses while a search runs; a visit or a new filter still starts from the stored rows.
   const { refetch } = leads;
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs again for a new filter, whose query is paused too
