@@ -11,6 +11,7 @@ import {
   StatusBadgeSection,
   TaskCardSection,
 } from './component-sections';
+import { LeadRowSection } from './lead-row-section';
 import { ScenarioPlayer } from './scenario-player';
 
 /** The gallery's sections in sidebar order (ids are the anchors). */
@@ -23,6 +24,7 @@ export const gallerySections = [
   { id: 'task-card', title: 'Task card', Section: TaskCardSection },
   { id: 'pipeline-card', title: 'Pipeline card', Section: PipelineCardSection },
   { id: 'page-header', title: 'Page headers', Section: PageHeaderSection },
+  { id: 'lead-row', title: 'Leads row', Section: LeadRowSection },
   { id: 'scenario-player', title: 'Scenario player', Section: ScenarioPlayer },
 ] as const;
 
