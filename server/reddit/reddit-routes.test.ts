@@ -3,9 +3,11 @@ import {
   getTaskType,
   leadMetricsSchema,
   leadsPageSchema,
+  leadsPerUserMax,
   type RedditLead,
   signupResponseSchema,
   sortLeads,
+  taskScript,
 } from '../../protocol';
 import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
@@ -190,6 +192,47 @@ describe.each(backends)('Reddit leads and sign-up (%s Redis)', (backend) => {
     it('answers 401 without a session', async () => {
       expect((await server.api('/api/reddit/leads')).status).toBe(401);
     });
+  });
+
+  describe('lead storage', () => {
+    it(`keeps the latest ${leadsPerUserMax} leads of a user and drops the oldest`, async () => {
+      const user = uniqueUser('many');
+      let first: string | undefined;
+      let saved = 0;
+      for (let run = 0; saved < leadsPerUserMax + 100; run++) {
+        for (const entry of taskScript({
+          id: `t_bulk${String(run).padStart(6, '0')}xx`,
+          ownerId: user,
+          type: 'reddit_leads',
+          createdAt: Date.now() + run,
+        })) {
+          const batch = entry.task.data?.rows;
+          if (!Array.isArray(batch) || entry.task.status !== 'running') continue;
+          await server.services.leads.saveBatch(entry.task);
+          first ??= (batch[0] as { id: string }).id;
+          saved += batch.length;
+        }
+      }
+      const stored = await server.services.leads.all(user);
+      expect(stored).toHaveLength(leadsPerUserMax);
+      expect(stored.some((l) => l.id === first)).toBe(false);
+    });
+
+    it.runIf(backend === 'real')(
+      'serves the same leads from a restarted server on the same Redis',
+      async () => {
+        const user = uniqueUser('restart');
+        await signUpAndFinish(user);
+        const before = await allPages(user, 'limit=200');
+        const restarted = await startTestServer(backend);
+        try {
+          const res = await restarted.api('/api/reddit/leads?limit=200', { as: user });
+          expect(leadsPageSchema.parse(res.json).leads).toEqual(before);
+        } finally {
+          await restarted.close();
+        }
+      },
+    );
   });
 
   describe('GET /api/reddit/subreddits', () => {
