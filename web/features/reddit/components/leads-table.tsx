@@ -1,5 +1,5 @@
 import { Inbox, RefreshCw } from 'lucide-react';
-import { type ReactNode, useMemo } from 'react';
+import { memo, type ReactNode, useMemo, useState } from 'react';
 import { type RedditLead, sortLeads } from '../../../../protocol';
 import { Button } from '../../../components/ui/button';
 import type { LeadsFilter } from '../api/get-leads';
@@ -15,6 +15,7 @@ export interface LeadsTableProps {
   status: 'pending' | 'error' | 'success';
   error: Error | null;
   onRetry: () => void;
+  /** The server has more pages. */
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
@@ -48,9 +49,23 @@ function visibleLeads(
   return sortLeads([...byId.values()], filter.sort);
 }
 
-export function LeadsTable(props: LeadsTableProps) {
+/**
+ * Rows rendered at once. A table's layout is redone over all its rows whenever one is added, so
+ * a search landing batch after batch into a table of thousands would stall every frame; the rest
+ * is one "Load more" away (loaded rows first, then the next page from the server).
+ */
+const windowSize = 100;
+
+/** Memoised: a progress event without rows leaves the table alone. */
+export const LeadsTable = memo(function LeadsTable(props: LeadsTableProps) {
   const { filter, pages, live, liveIds, status } = props;
   const rows = useMemo(() => visibleLeads(filter, pages, live), [filter, pages, live]);
+  const [shown, setShown] = useState(windowSize);
+  const hasMore = rows.length > shown || props.hasMore;
+  const loadMore = () => {
+    setShown(shown + windowSize);
+    if (rows.length < shown + windowSize && props.hasMore) props.onLoadMore();
+  };
 
   if (status === 'pending' && !rows.length) {
     return (
@@ -83,7 +98,12 @@ export function LeadsTable(props: LeadsTableProps) {
   }
   return (
     <>
-      <table className="w-full text-sm" data-testid="leads-table" data-rows={rows.length}>
+      <table
+        className="w-full text-sm"
+        data-testid="leads-table"
+        data-rows={rows.length}
+        data-rendered={Math.min(rows.length, shown)}
+      >
         <caption className="sr-only">
           Reddit leads, {filter.sort === 'score' ? 'highest score first' : 'newest first'}
           {filter.subreddit ? `, from r/${filter.subreddit}` : ''}
@@ -98,18 +118,28 @@ export function LeadsTable(props: LeadsTableProps) {
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {rows.map((lead) => (
+          {rows.slice(0, shown).map((lead) => (
             <LeadRow key={lead.id} lead={lead} fresh={liveIds.has(lead.id)} />
           ))}
         </tbody>
       </table>
-      {props.hasMore && (
+      {hasMore && (
         <div className="border-t border-slate-100 p-3 text-center">
-          <Button variant="secondary" size="sm" onClick={props.onLoadMore} aria-disabled={props.loadingMore}>
+          <p className="mb-2 text-xs text-slate-600">
+            Showing {Math.min(rows.length, shown)} of {props.hasMore ? `${rows.length}+` : rows.length} leads
+          </p>
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => {
+              if (!props.loadingMore) loadMore();
+            }}
+            aria-disabled={props.loadingMore}
+          >
             {props.loadingMore ? 'Loading…' : 'Load more leads'}
           </Button>
         </div>
       )}
     </>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { MessageSquareText, Sparkles } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LeadSort } from '../../../../protocol';
 import { Card } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
@@ -57,7 +57,31 @@ export function RedditPage() {
     ]);
     return [...names];
   }, [discovered.data, metrics.data]);
+  const discoveredNames = useMemo(
+    () => new Set(discovered.data?.subreddits.map((s) => s.name)),
+    [discovered.data],
+  );
   const busy = searching || find.isPending;
+  // Stable handlers, so that a progress event re-renders the panel and not the whole table.
+  const { fetchNextPage } = leads;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const retry = useCallback(() => void refetch(), [refetch]);
+  const startSearch = useCallback(() => find.mutate(), [find.mutate]);
+  const emptyState = useMemo(
+    () => (
+      <div className="space-y-3 p-6 text-center" data-testid="leads-empty">
+        <Sparkles className="mx-auto size-8 text-orange-500" aria-hidden="true" />
+        <p className="font-medium">No leads yet</p>
+        <p className="text-sm text-slate-500">
+          {busy
+            ? 'Your first search is running: leads appear here as each batch lands.'
+            : 'Run a search and leads appear here batch by batch.'}
+        </p>
+        <FindLeadsButton busy={busy} onStart={startSearch} />
+      </div>
+    ),
+    [busy, startSearch],
+  );
 
   return (
     <div className="space-y-4">
@@ -65,7 +89,7 @@ export function RedditPage() {
         title="Reddit leads"
         icon={<MessageSquareText className="size-6 text-orange-600" aria-hidden="true" />}
         description="People on Reddit asking for what you sell, found by your searches."
-        actions={<FindLeadsButton busy={busy} onStart={() => find.mutate()} />}
+        actions={<FindLeadsButton busy={busy} onStart={startSearch} />}
       >
         {find.error && (
           <p role="alert" className="text-sm text-red-700">
@@ -84,34 +108,22 @@ export function RedditPage() {
             subreddit={subreddit}
             onSubreddit={setSubreddit}
             subreddits={chips}
-            discovered={new Set(discovered.data?.subreddits.map((s) => s.name))}
+            discovered={discoveredNames}
           />
         </div>
         <LeadsTable
+          key={`${sort}:${subreddit ?? ''}`}
           filter={filter}
           pages={pages}
           live={live}
           liveIds={liveIds}
           status={leads.status}
           error={leads.error}
-          onRetry={() => void leads.refetch()}
+          onRetry={retry}
           hasMore={leads.hasNextPage}
           loadingMore={leads.isFetchingNextPage}
-          onLoadMore={() => {
-            if (!leads.isFetchingNextPage) void leads.fetchNextPage();
-          }}
-          empty={
-            <div className="space-y-3 p-6 text-center" data-testid="leads-empty">
-              <Sparkles className="mx-auto size-8 text-orange-500" aria-hidden="true" />
-              <p className="font-medium">No leads yet</p>
-              <p className="text-sm text-slate-500">
-                {busy
-                  ? 'Your first search is running: leads appear here as each batch lands.'
-                  : 'Run a search and leads appear here batch by batch.'}
-              </p>
-              <FindLeadsButton busy={busy} onStart={() => find.mutate()} />
-            </div>
-          }
+          onLoadMore={loadMore}
+          empty={emptyState}
         />
       </Card>
       <SeedTools />
