@@ -52,10 +52,10 @@ export const LeadRow = memo(function LeadRow({ lead, fresh }: LeadRowProps) {
           href={lead.url}
           target="_blank"
           rel="noopener noreferrer"
-          className="inline-flex items-start gap-1 break-words text-indigo-700 hover:underline"
+          className="break-words text-indigo-700 hover:underline"
         >
           {lead.title}
-          <ExternalLink className="mt-0.5 size-3 shrink-0" aria-hidden="true" />
+          <ExternalLink className="ml-1 inline size-3 align-baseline" aria-hidden="true" />
           <span className="sr-only">(opens Reddit in a new tab)</span>
         </a>
         <span className="mt-0.5 block text-xs font-normal text-slate-600 md:hidden">
