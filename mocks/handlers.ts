@@ -29,6 +29,7 @@ import { inboxHandlers } from './inbox-handlers';
 import type { MockBackend } from './mock-backend';
 import type { StreamSink } from './mock-streams';
 import { createPurchaseOrderHandlers } from './purchase-orders-handlers';
+import { redditHandlers } from './reddit-handlers';
 import { runsHandlers } from './runs-handlers';
 
 /**
@@ -149,6 +150,7 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
     };
 
   return [
+    ...redditHandlers(backend, apiBase, rest, jsonBody),
     http.post(
       `${apiBase}/auth/login`,
       rest(async ({ request }) => {

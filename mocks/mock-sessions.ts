@@ -2,7 +2,7 @@ import { ContractError, type User } from '../protocol';
 import type { Clock, Scheduler } from './scheduler';
 
 /** The seeded dev users of the contract (`alice` and `bob`, password `demo`). */
-const devUsers: Readonly<Record<string, string>> = { alice: 'demo', bob: 'demo' };
+export const devUsers: Readonly<Record<string, string>> = { alice: 'demo', bob: 'demo' };
 
 export const sessionTtlDefaultMs = 60 * 60 * 1000;
 const ticketTtlMs = 60_000;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ContractError, validationError } from './errors';
 import { type TaskEventName, taskEventNameFor } from './events';
+import { withGeneratedRows } from './reddit-leads';
 import {
   type CreateTaskBody,
   createTaskBodySchema,
@@ -228,6 +229,7 @@ export interface ScriptedStep {
  * A type's work as patches: one progress report per registry step, then completion with the
  * registry's result — or, when `failAtStep` is set, a failure with that step's message once its
  * time is up. The simulated runner applies them on real timers; the mocks on their scheduler.
+ * With `run`, steps also carry the rows that task's batches produce (`withGeneratedRows`).
  */
 export function stepScript(
   type: TaskType,
@@ -247,14 +249,15 @@ export function stepScript(
       });
       return script;
     }
+    const patch: TaskUpdateBody = {
+      progress: { current: step.current, total: def.total },
+      stage: step.stage,
+      message: step.message,
+      ...(step.data ? { data: { ...step.data } } : {}),
+    };
     script.push({
       durationMs: step.durationMs,
-      patch: {
-        progress: { current: step.current, total: def.total },
-        stage: step.stage,
-        message: step.message,
-        ...(step.data ? { data: { ...step.data } } : {}),
-      },
+      patch: run === undefined ? patch : withGeneratedRows(type, run.taskId, index, patch),
     });
   }
   script.push({

@@ -6,6 +6,7 @@ import { AppError, errorMiddleware } from './errors';
 import { inboxRoutes } from './inbox/inbox-routes';
 import { loggablePath } from './logger';
 import { purchaseOrderRoutes } from './purchase-orders/po-routes';
+import { redditRoutes } from './reddit/reddit-routes';
 import { authRoutes } from './routes/auth-routes';
 import { communityRoutes } from './routes/community-routes';
 import { opsRoutes } from './routes/ops-routes';
@@ -52,6 +53,8 @@ export function createApp(s: AppServices, { serveSpa = true }: AppOptions = {}):
   app.use('/api/inbox', requireUser(s.tokens));
   app.use(inboxRoutes(s));
   app.use(communityRoutes(s));
+  app.use('/api/reddit', requireUser(s.tokens));
+  app.use(redditRoutes(s));
   app.use(taskRoutes(s));
   app.use(runRoutes(s));
   app.use('/api', (_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

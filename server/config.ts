@@ -126,6 +126,8 @@ const envSchema = z.object({
       return entries;
     })
     .optional(),
+  /** `POST /api/auth/signup` on (`true`) or off (`false`). Unset: on, except with NODE_ENV=production. */
+  ALLOW_SIGNUP: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
   /** A pending or running task not updated for this long is failed as "The worker stopped responding". */
   TASK_STALL_TIMEOUT_MS: intFrom(1000, 7 * 24 * 60 * 60 * 1000).default(120_000),
 });
@@ -157,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // An empty DEV_USERS is the way to say "none", so it is not read as unset; production has no
   // demo logins unless they are configured.
   input.DEV_USERS = env.DEV_USERS ?? (env.NODE_ENV === 'production' ? '' : DEMO_USERS);
+  input.ALLOW_SIGNUP ??= env.NODE_ENV === 'production' ? 'false' : 'true';
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

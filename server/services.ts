@@ -4,6 +4,7 @@ import { SessionTokens } from './auth/session-tokens';
 import { SseTickets } from './auth/sse-tickets';
 import type { Config } from './config';
 import { Metrics } from './metrics';
+import { LeadStore } from './reddit/lead-store';
 import type { RedisPair } from './redis';
 import { StreamRegistry } from './sse/stream-registry';
 import { EventBus } from './tasks/event-bus';
@@ -27,6 +28,7 @@ export interface AppServices {
   metrics: Metrics;
   /** Fails tasks whose worker stopped reporting; started here, stopped on close. */
   stallSweeper: StallSweeper;
+  leads: LeadStore;
   startedAt: number;
 }
 
@@ -53,6 +55,9 @@ export function createServices(config: Config, redis: RedisPair, log: Logger): A
     secret = SessionTokens.randomSecret();
     log.warn('JWT_SECRET is not set: using a random secret, so sessions end when the server restarts');
   }
+  const runner = new SimulatedRunner(tracker, { speed: config.SIMULATION_SPEED, log });
+  const leads = new LeadStore(redis.commands);
+  runner.afterStep('reddit_leads', (task) => leads.saveBatch(task));
   return {
     config,
     log,
@@ -61,11 +66,12 @@ export function createServices(config: Config, redis: RedisPair, log: Logger): A
     tracker,
     bus,
     streams,
-    runner: new SimulatedRunner(tracker, { speed: config.SIMULATION_SPEED, log }),
+    runner,
     tokens: new SessionTokens(secret, new RevokedSessions(redis.commands)),
     tickets: new SseTickets(redis.commands),
     metrics,
     stallSweeper,
+    leads,
     startedAt: Date.now(),
   };
 }

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { loginBodySchema } from '../../protocol';
+import { loginBodySchema, parseSignupBody, type SignupResponse, usernameTaken } from '../../protocol';
 import { identityOf, requireUser, sessionTokenOf } from '../auth/authenticate';
 import { SESSION_COOKIE, SESSION_TTL_S } from '../auth/session-tokens';
 import { TICKET_TTL_S } from '../auth/sse-tickets';
+import { UserStore } from '../auth/user-store';
 import { AppError, validationError } from '../errors';
 import type { AppServices } from '../services';
 
@@ -16,29 +17,26 @@ function sameSecret(a: string, b: string): boolean {
 
 export function authRoutes(s: AppServices): Router {
   const router = Router();
-  const loginLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: s.config.LOGIN_RATE_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Without TRUST_PROXY a forwarded address is ignored on purpose, not a misconfiguration to report.
-    validate: { xForwardedForHeader: false },
-    handler: (_req, _res, next) =>
-      next(
-        new AppError('rate-limited', 'too many sign-in attempts; wait a minute and try again', 429, {
-          'Retry-After': '60',
-        }),
-      ),
-  });
+  const users = new UserStore(s.redis.commands);
+  const limiter = (what: string) =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: s.config.LOGIN_RATE_LIMIT,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Without TRUST_PROXY a forwarded address is ignored on purpose, not a misconfiguration to report.
+      validate: { xForwardedForHeader: false },
+      handler: (_req, _res, next) =>
+        next(
+          new AppError('rate-limited', `too many ${what} attempts; wait a minute and try again`, 429, {
+            'Retry-After': '60',
+          }),
+        ),
+    });
+  const loginLimiter = limiter('sign-in');
+  const signupLimiter = limiter('sign-up');
 
-  router.post('/api/auth/login', loginLimiter, async (req, res) => {
-    const parsed = loginBodySchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw validationError(parsed.error);
-    const { username, password } = parsed.data;
-    const user = s.config.DEV_USERS.find((u) => u.name === username);
-    // Compare even for unknown users so that timing does not tell which names exist.
-    const ok = sameSecret(password, user?.password ?? '\u0000not-a-password') && user !== undefined;
-    if (!ok) throw new AppError('invalid-credentials', 'wrong username or password', 401);
+  const startSession = async (req: Request, res: Response, username: string) => {
     const token = await s.tokens.sign(username);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
@@ -47,7 +45,34 @@ export function authRoutes(s: AppServices): Router {
       maxAge: SESSION_TTL_S * 1000,
       path: '/',
     });
+  };
+
+  router.post('/api/auth/login', loginLimiter, async (req, res) => {
+    const parsed = loginBodySchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(parsed.error);
+    const { username, password } = parsed.data;
+    const user = s.config.DEV_USERS.find((u) => u.name === username);
+    // Compare even for unknown users so that timing does not tell which names exist.
+    const ok = user
+      ? sameSecret(password, user.password)
+      : s.config.ALLOW_SIGNUP && (await users.verify(username, password));
+    if (!ok) throw new AppError('invalid-credentials', 'wrong username or password', 401);
+    await startSession(req, res, username);
     res.json({ user: { id: username, name: username } });
+  });
+
+  // Seed 000's "during signup": the account, a session, and the first lead search already running.
+  router.post('/api/auth/signup', signupLimiter, async (req, res) => {
+    if (!s.config.ALLOW_SIGNUP)
+      throw new AppError('signup-disabled', 'sign-up is turned off on this server', 403);
+    const { username, password } = parseSignupBody(req.body);
+    if (s.config.DEV_USERS.some((u) => u.name === username)) throw usernameTaken();
+    if (!(await users.create(username, password))) throw usernameTaken();
+    await startSession(req, res, username);
+    const task = await s.tracker.create({ ownerId: username, type: 'reddit_leads', trigger: 'signup' });
+    s.runner.run(task);
+    const body: SignupResponse = { user: { id: username, name: username }, task };
+    res.status(201).json(body);
   });
 
   router.post('/api/auth/logout', async (req, res) => {

@@ -6,6 +6,7 @@ import {
   stepScript,
   type Task,
   type TaskParams,
+  type TaskType,
 } from '../../protocol';
 import { AppError } from '../errors';
 import type { ProgressTracker } from './progress-tracker';
@@ -18,6 +19,7 @@ import type { ProgressTracker } from './progress-tracker';
  */
 export class SimulatedRunner {
   private readonly running = new Map<string, AbortController>();
+  private readonly stepHooks = new Map<TaskType, (task: Task) => Promise<void>>();
 
   constructor(
     private readonly tracker: ProgressTracker,
@@ -26,6 +28,11 @@ export class SimulatedRunner {
 
   get activeCount(): number {
     return this.running.size;
+  }
+
+  /** Runs `hook` with each reported version of a task of `type` (e.g. to store the rows a batch produced). */
+  afterStep(type: TaskType, hook: (task: Task) => Promise<void>): void {
+    this.stepHooks.set(type, hook);
   }
 
   /** Runs the type's registry steps, or `script` when given (a job told in its own numbers). */
@@ -49,9 +56,11 @@ export class SimulatedRunner {
   }
 
   private async steps(task: Task, script: readonly ScriptedStep[], signal: AbortSignal): Promise<void> {
+    const hook = this.stepHooks.get(task.type);
     for (const step of script) {
       await sleep(step.durationMs / this.options.speed, signal);
-      await this.tracker.update(task.id, step.patch);
+      const reported = await this.tracker.update(task.id, step.patch);
+      await hook?.(reported);
     }
   }
 

@@ -6,12 +6,7 @@ export interface NavItem {
 }
 
 export const navItems: readonly NavItem[] = [
-  {
-    path: '/reddit',
-    label: 'Reddit',
-    comingSoon:
-      'Reddit leads: find discussions where people ask for what you sell, with the table filling live.',
-  },
+  { path: '/reddit', label: 'Reddit' },
   { path: '/communities', label: 'Communities' },
   { path: '/purchase-orders', label: 'Purchase orders' },
   { path: '/runs', label: 'Runs' },

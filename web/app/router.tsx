@@ -19,6 +19,12 @@ const PurchaseOrdersPage = lazy(() =>
     default: PurchaseOrdersPage,
   })),
 );
+const SignUpPage = lazy(() =>
+  import('../features/auth/components/sign-up-page').then(({ SignUpPage }) => ({ default: SignUpPage })),
+);
+const RedditPage = lazy(() =>
+  import('../features/reddit/components/reddit-page').then(({ RedditPage }) => ({ default: RedditPage })),
+);
 const DemoPage = lazy(() => import('../demo/demo-page').then(({ DemoPage }) => ({ default: DemoPage })));
 const OperationsPage = lazy(() =>
   import('../features/operations/components/operations-page').then(({ OperationsPage }) => ({
@@ -71,10 +77,12 @@ export function AppRoutes() {
     <PageBoundary>
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/sign-up" element={<SignUpPage />} />
         <Route path="/" element={<AppLayout />}>
           <Route index element={<Navigate to="/communities" replace />} />
           <Route path="communities" element={<CommunitiesPage />} />
           <Route path="purchase-orders" element={<PurchaseOrdersPage />} />
+          <Route path="reddit" element={<RedditPage />} />
           <Route path="demo" element={<DemoPage />} />
           <Route path="operations" element={<OperationsPage />} />
           <Route path="runs" element={<RunsPage />} />

@@ -4,7 +4,7 @@
  * stores, which the real router, header, Communities page and progress stack render. Each test
  * asserts what a person sees. Scenarios run 10× faster (`timeScale`), the client's polling too.
  */
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockBackend, server as mockServer, NodeEventSource, runScenario } from '../../mocks/node';
@@ -183,6 +183,56 @@ describe('scenarios in the app', () => {
     const leads = getTaskType('reddit_leads');
     const card = await stackCard('reddit_leads');
     expect(await within(card).findByText(leads.completedMessage, {}, { timeout: 5000 })).toBeInTheDocument();
+  });
+});
+
+describe('the Reddit page in the scenarios', () => {
+  const rows = () => Number(screen.queryByTestId('leads-table')?.getAttribute('data-rows') ?? 0);
+  const searches = () => mockBackend.tasksOf('alice');
+  /** 47 leads per completed search, counted from the log (the finished list keeps only the latest 50). */
+  const leadsOfDone = () =>
+    mockBackend.logOf('alice').events.filter((e) => e.name === 'completed' && e.task.type === 'reddit_leads')
+      .length * 47;
+
+  it.each(['happy', 'burst', 'many-tasks', 'server-down'] as const)(
+    '%s: the table ends with every lead the searches found, and the summary agrees',
+    async (scenario) => {
+      openApp(scenario, '/reddit');
+      expect(await screen.findByRole('heading', { level: 1, name: 'Reddit leads' })).toBeInTheDocument();
+      await waitFor(
+        () => {
+          expect(searches().active.some((t) => t.type === 'reddit_leads')).toBe(false);
+          expect(leadsOfDone()).toBeGreaterThan(0);
+          expect(screen.getByTestId('metric-total')).toHaveTextContent(String(leadsOfDone()));
+          expect(screen.getByTestId('leads-progress')).toHaveAttribute('data-status', 'completed');
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      // Past the first page, "Load more" brings the rest: every lead once, none missing.
+      await waitFor(
+        async () => {
+          const more = screen.queryByRole('button', { name: 'Load more leads' });
+          if (more) await act(async () => more.click());
+          expect(screen.queryByRole('button', { name: 'Load more leads' })).toBeNull();
+          expect(rows()).toBe(leadsOfDone());
+        },
+        { timeout: 5000 },
+      );
+    },
+    20_000,
+  );
+
+  it('failure: a search that fails says why and leaves the empty state with its button', async () => {
+    const user = userEvent.setup();
+    openApp('failure', '/reddit');
+    const empty = await screen.findByTestId('leads-empty');
+    await user.click(within(empty).getByRole('button', { name: 'Find More Leads' }));
+    const panel = await screen.findByTestId('leads-progress');
+    await waitFor(() => expect(panel).toHaveAttribute('data-status', 'failed'), { timeout: 5000 });
+    expect(panel).toHaveTextContent(getTaskType('reddit_leads').steps[0]?.failMessage ?? '');
+    expect(
+      within(screen.getByTestId('leads-empty')).getByRole('button', { name: 'Find More Leads' }),
+    ).toBeEnabled();
   });
 });
 

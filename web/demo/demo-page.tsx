@@ -11,6 +11,7 @@ import {
   StatusBadgeSection,
   TaskCardSection,
 } from './component-sections';
+import { LeadRowSection } from './lead-row-section';
 import { PurchaseOrdersSection } from './purchase-orders-section';
 import { RunBadgeSection } from './run-badge-section';
 import { ScenarioPlayer } from './scenario-player';
@@ -27,6 +28,7 @@ export const gallerySections = [
   { id: 'pipeline-card', title: 'Pipeline card', Section: PipelineCardSection },
   { id: 'purchase-orders', title: 'Purchase orders', Section: PurchaseOrdersSection },
   { id: 'page-header', title: 'Page headers', Section: PageHeaderSection },
+  { id: 'lead-row', title: 'Leads row', Section: LeadRowSection },
   { id: 'scenario-player', title: 'Scenario player', Section: ScenarioPlayer },
 ] as const;
 

@@ -1,11 +1,10 @@
-import { Activity, LogIn } from 'lucide-react';
+import { LogIn } from 'lucide-react';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
-import { Card } from '../../../components/ui/card';
-import { ApiError } from '../../../lib/api-client';
 import { useSessionStore } from '../../../stores/session-store';
 import { useSignIn } from '../api/sign-in';
+import { AuthCard, AuthField, authErrorText } from './auth-form';
 
 const devUsers = ['alice', 'bob'] as const;
 
@@ -20,8 +19,6 @@ export function SignInPage() {
   const [username, setUsername] = useState('alice');
   const [password, setPassword] = useState('demo');
   const signIn = useSignIn();
-  const userId = useId();
-  const passId = useId();
   const errorId = useId();
 
   useEffect(() => {
@@ -35,82 +32,63 @@ export function SignInPage() {
     signIn.mutate({ username, password });
   };
 
-  const error =
-    signIn.error instanceof ApiError
-      ? signIn.error.message
-      : signIn.error
-        ? 'Could not reach the server. Try again.'
-        : null;
+  const error = authErrorText(signIn.error);
 
   return (
-    <main className="flex min-h-dvh items-center justify-center bg-slate-50 px-4 py-10">
-      <Card className="w-full max-w-sm p-6 sm:p-8">
-        <div className="mb-6 flex items-center gap-2">
-          <Activity className="size-6 text-indigo-600" aria-hidden="true" />
-          <h1 className="text-xl font-semibold">Sign in to taskstream</h1>
-        </div>
-        {session.status === 'signed-out' && session.reason === 'expired' && (
-          <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" role="status">
-            Your session ended. Sign in again to pick up where you left off.
+    <AuthCard title="Sign in to taskstream">
+      {session.status === 'signed-out' && session.reason === 'expired' && (
+        <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" role="status">
+          Your session ended. Sign in again to pick up where you left off.
+        </p>
+      )}
+      <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? errorId : undefined}>
+        <AuthField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
+        <AuthField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {error && (
+          <p id={errorId} role="alert" className="text-sm text-red-700">
+            {error}
           </p>
         )}
-        <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? errorId : undefined}>
-          <div>
-            <label htmlFor={userId} className="mb-1 block text-sm font-medium text-slate-700">
-              Username
-            </label>
-            <input
-              id={userId}
-              name="username"
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor={passId} className="mb-1 block text-sm font-medium text-slate-700">
-              Password
-            </label>
-            <input
-              id={passId}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm"
-              required
-            />
-          </div>
-          {error && (
-            <p id={errorId} role="alert" className="text-sm text-red-700">
-              {error}
-            </p>
-          )}
-          <Button type="submit" className="w-full" disabled={signIn.isPending}>
-            <LogIn className="size-4" aria-hidden="true" />
-            {signIn.isPending ? 'Signing in…' : 'Sign in'}
-          </Button>
-        </form>
-        <div className="mt-6 border-t border-slate-100 pt-4">
-          <p className="mb-2 text-xs text-slate-500">Demo users (password “demo”)</p>
-          <div className="flex gap-2">
-            {devUsers.map((name) => (
-              <Button
-                key={name}
-                variant="secondary"
-                size="sm"
-                disabled={signIn.isPending}
-                onClick={() => signIn.mutate({ username: name, password: 'demo' })}
-              >
-                Sign in as {name}
-              </Button>
-            ))}
-          </div>
+        <Button type="submit" className="w-full" disabled={signIn.isPending}>
+          <LogIn className="size-4" aria-hidden="true" />
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+      <p className="mt-4 text-sm text-slate-600">
+        New here?{' '}
+        <Link to="/sign-up" className="font-medium text-indigo-700 hover:underline">
+          Create an account
+        </Link>
+      </p>
+      <div className="mt-6 border-t border-slate-100 pt-4">
+        <p className="mb-2 text-xs text-slate-500">Demo users (password “demo”)</p>
+        <div className="flex gap-2">
+          {devUsers.map((name) => (
+            <Button
+              key={name}
+              variant="secondary"
+              size="sm"
+              disabled={signIn.isPending}
+              onClick={() => signIn.mutate({ username: name, password: 'demo' })}
+            >
+              Sign in as {name}
+            </Button>
+          ))}
         </div>
-      </Card>
-    </main>
+      </div>
+    </AuthCard>
   );
 }
