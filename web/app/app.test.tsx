@@ -39,7 +39,7 @@ describe('App', () => {
     );
     expect(await screen.findByRole('heading', { name: 'Communities', level: 1 })).toBeInTheDocument();
     expect(await screen.findByRole('table')).toBeInTheDocument();
-    await screen.findByText('Connecting…', { selector: '[aria-hidden="true"]' });
+    await screen.findByRole('button', { name: /^Connecting/ });
     expect(FakeEventSource.instances).toHaveLength(1);
     expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=100.0');
     // The header and the nav are there on every page.

@@ -263,7 +263,12 @@ export function ScenarioPlayer({
             {feed.length === 0 ? (
               <p className="text-sm text-slate-500">Events appear here as they arrive.</p>
             ) : (
-              <ol aria-label="Live activity" className="max-h-80 divide-y divide-slate-100 overflow-y-auto">
+              <ol
+                aria-label="Live activity"
+                // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling list must be reachable by keyboard to scroll it.
+                tabIndex={0}
+                className="max-h-80 divide-y divide-slate-100 overflow-y-auto"
+              >
                 <AnimatePresence initial={false}>
                   {feed.map((e) => (
                     <ActivityFeedRow

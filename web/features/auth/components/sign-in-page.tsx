@@ -9,6 +9,14 @@ import { useSignIn } from '../api/sign-in';
 
 const devUsers = ['alice', 'bob'] as const;
 
+/**
+ * The seeded demo users are offered (and pre-filled) only where they can exist: a development
+ * build, or a build served from this machine (local e2e runs, `npm start` on a laptop). A deployed
+ * production page never advertises them.
+ */
+const offerDemoUsers =
+  import.meta.env.DEV || ['localhost', '127.0.0.1', '[::1]'].includes(globalThis.location?.hostname ?? '');
+
 /** Only same-app paths are followed after sign-in (never another origin). */
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/communities';
@@ -17,8 +25,8 @@ function safeNext(next: string | null): string {
 export function SignInPage() {
   const session = useSessionStore((s) => s.session);
   const [params] = useSearchParams();
-  const [username, setUsername] = useState('alice');
-  const [password, setPassword] = useState('demo');
+  const [username, setUsername] = useState(offerDemoUsers ? 'alice' : '');
+  const [password, setPassword] = useState(offerDemoUsers ? 'demo' : '');
   const signIn = useSignIn();
   const userId = useId();
   const passId = useId();
@@ -94,22 +102,24 @@ export function SignInPage() {
             {signIn.isPending ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>
-        <div className="mt-6 border-t border-slate-100 pt-4">
-          <p className="mb-2 text-xs text-slate-500">Demo users (password “demo”)</p>
-          <div className="flex gap-2">
-            {devUsers.map((name) => (
-              <Button
-                key={name}
-                variant="secondary"
-                size="sm"
-                disabled={signIn.isPending}
-                onClick={() => signIn.mutate({ username: name, password: 'demo' })}
-              >
-                Sign in as {name}
-              </Button>
-            ))}
+        {offerDemoUsers && (
+          <div className="mt-6 border-t border-slate-100 pt-4">
+            <p className="mb-2 text-xs text-slate-600">Demo users (password “demo”)</p>
+            <div className="flex gap-2">
+              {devUsers.map((name) => (
+                <Button
+                  key={name}
+                  variant="secondary"
+                  size="sm"
+                  disabled={signIn.isPending}
+                  onClick={() => signIn.mutate({ username: name, password: 'demo' })}
+                >
+                  Sign in as {name}
+                </Button>
+              ))}
+            </div>
           </div>
-        </div>
+        )}
       </Card>
     </main>
   );
