@@ -51,8 +51,8 @@ function PageLoading() {
 /**
  * The signed-in shell: header (nav, connection indicator, theme, sign out), the page, the progress
  * stack. The header fits 320 px in every connection state: the full nav shows from `lg`, below it
- * the menu holds the nav, the theme toggle and sign-out; one icon slot is left for more header
- * actions.
+ * the menu holds the nav and sign-out; room is left for one more icon button beside the theme
+ * toggle.
  */
 export function AppLayout() {
   const session = useSessionStore((s) => s.session);
@@ -124,7 +124,7 @@ export function AppLayout() {
           <div className="ml-auto flex shrink-0 items-center gap-1 sm:gap-2">
             <ConnectionIndicator />
             <span className="hidden text-sm text-slate-600 xl:inline">{session.user.name}</span>
-            <ThemeToggle className="hidden sm:inline-flex" />
+            <ThemeToggle />
             <span className="hidden sm:contents">{signOutButton(true)}</span>
             <Button
               ref={menuButton}
@@ -151,10 +151,7 @@ export function AppLayout() {
             </nav>
             <div className="mt-2 flex items-center justify-between gap-2 border-t border-slate-100 pt-2 sm:hidden">
               <span className="truncate text-sm text-slate-600">{session.user.name}</span>
-              <span className="flex items-center gap-1">
-                <ThemeToggle />
-                {signOutButton(false)}
-              </span>
+              {signOutButton(false)}
             </div>
           </div>
         )}

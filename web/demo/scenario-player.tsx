@@ -256,7 +256,7 @@ export function ScenarioPlayer({
           <StartTask />
         </div>
 
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
           <LiveTasks />
           <div>
             <h3 className="mb-1 text-sm font-semibold text-slate-700">Activity</h3>

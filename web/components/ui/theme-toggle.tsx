@@ -47,7 +47,7 @@ function toggleTheme(): void {
  * Light or dark. Until the person chooses, the page follows `prefers-color-scheme` (and its
  * changes); a choice is remembered in this browser.
  */
-export function ThemeToggle({ className = '' }: { className?: string }) {
+export function ThemeToggle() {
   const dark = useSyncExternalStore(subscribe, isDark, () => false);
 
   useEffect(() => {
@@ -62,14 +62,7 @@ export function ThemeToggle({ className = '' }: { className?: string }) {
   }, []);
 
   return (
-    <Button
-      variant="ghost"
-      size="sm"
-      aria-pressed={dark}
-      aria-label="Dark mode"
-      onClick={toggleTheme}
-      className={className}
-    >
+    <Button variant="ghost" size="sm" aria-pressed={dark} aria-label="Dark mode" onClick={toggleTheme}>
       {dark ? <Moon className="size-4" aria-hidden="true" /> : <Sun className="size-4" aria-hidden="true" />}
     </Button>
   );

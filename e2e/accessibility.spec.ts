@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+import type { RunningServer } from '../server/start-server';
+import {
+  axeViolations,
+  blockStream,
+  horizontalOverflow,
+  indicator,
+  navPaths,
+  openAllDetails,
+  openPage,
+  signIn,
+  startSlowServer,
+  startTasks,
+} from './a11y-support';
+
+/**
+ * axe-core (WCAG 2.2 AA + best practice) on every page of the main navigation — the gallery among
+ * them — at desktop and phone widths: idle, with tasks running and every card's details open, and
+ * in polling; then no horizontal overflow at 320 and 375 px in every connection state.
+ */
+
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startSlowServer();
+});
+test.afterAll(async () => {
+  await server.close({ timeoutMs: 1000 });
+});
+
+const widths = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 375, height: 667 },
+] as const;
+
+/** One of every kind of card look: several stages, a batch unit and a percent unit. */
+const runningTypes = ['po_processing', 'reddit_leads', 'rebuild_communities'] as const;
+
+const shots = process.env.A11Y_SCREENSHOTS;
+
+async function checkEveryPage(page: Page, state: string, prepare?: () => Promise<void>): Promise<void> {
+  const found: string[] = [];
+  for (const path of await navPaths(page)) {
+    await openPage(page, server.url, path);
+    await prepare?.();
+    const violations = await axeViolations(page);
+    found.push(...violations.map((v) => `${path}: ${v}`));
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      const width = page.viewportSize()?.width ?? 0;
+      await page.screenshot({ path: `${shots}/${state}-${width}${path.replaceAll('/', '-')}.png` });
+    }
+  }
+  expect(found, `axe violations (${state})`).toEqual([]);
+}
+
+for (const size of widths) {
+  test.describe(`axe at ${size.width} px`, () => {
+    test.use({ viewport: { width: size.width, height: size.height } });
+
+    test('idle: every page has no violations', async ({ page }) => {
+      await signIn(page, server.url, 'bob');
+      await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+      await checkEveryPage(page, 'idle');
+    });
+
+    test('tasks running, every card open: no violations', async ({ page }) => {
+      await signIn(page, server.url, 'alice');
+      await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+      await startTasks(page, server.url, runningTypes);
+      await checkEveryPage(page, 'running', async () => {
+        await expect(page.locator('[data-task-id][data-status="running"]').first()).toBeVisible();
+        await openAllDetails(page);
+      });
+    });
+
+    test('polling (stream blocked), indicator details open: no violations', async ({ page, context }) => {
+      await signIn(page, server.url, 'alice');
+      await startTasks(page, server.url, ['rebuild_communities']);
+      await blockStream(context);
+      await checkEveryPage(page, 'polling', async () => {
+        await expect(indicator(page)).toHaveAttribute('data-connection', 'polling', { timeout: 20_000 });
+        await indicator(page).getByRole('button').click();
+        await expect(indicator(page).getByText(/checking every \d+ s/)).toBeVisible();
+      });
+    });
+  });
+}
+
+for (const width of [320, 375]) {
+  test(`no horizontal overflow at ${width} px in any connection state`, async ({ page, context }) => {
+    await page.setViewportSize({ width, height: 640 });
+    await signIn(page, server.url, 'alice');
+    const paths = await navPaths(page);
+    const measure = async (state: string) => {
+      for (const path of paths) {
+        await openPage(page, server.url, path);
+        if (state !== 'offline') {
+          await expect(indicator(page)).toHaveAttribute('data-connection', state, { timeout: 20_000 });
+        }
+        expect(await horizontalOverflow(page), `${path} while ${state}`).toBe('');
+      }
+    };
+    await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+    await startTasks(page, server.url, runningTypes);
+    await measure('live');
+    await blockStream(context);
+    // After a page load a cut stream is first retried (the longest word), then polled.
+    await measure('reconnecting');
+    await measure('polling');
+    await context.setOffline(true);
+    await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await expect(indicator(page)).toHaveAttribute('data-connection', 'offline');
+    expect(await horizontalOverflow(page), 'offline').toBe('');
+    if (shots) await page.screenshot({ path: `${shots}/offline-${width}.png` });
+  });
+}
