@@ -115,3 +115,28 @@ for (const width of [320, 375]) {
     if (shots) await page.screenshot({ path: `${shots}/offline-${width}.png` });
   });
 }
+
+test('reduced motion: bars, chevrons and the stack move without transitions', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await signIn(page, server.url, 'alice');
+  await startTasks(page, server.url, ['reddit_leads']);
+  const toggle = page.locator('[data-progress-stack-toggle]');
+  await expect(toggle).toBeVisible();
+  // Each moving part either has no transition property or only zero durations.
+  const moving = await page.evaluate(() =>
+    [
+      ...document.querySelectorAll(
+        '[data-progress-stack-toggle] svg, [aria-controls] svg.transition-transform',
+      ),
+      ...document.querySelectorAll('[role="progressbar"] > div'),
+    ].map((e) => {
+      const style = getComputedStyle(e);
+      const still =
+        style.transitionProperty === 'none' ||
+        style.transitionDuration.split(',').every((d) => Number.parseFloat(d) === 0);
+      return still ? '' : `${e.tagName} ${style.transitionProperty} ${style.transitionDuration}`;
+    }),
+  );
+  expect(moving.length).toBeGreaterThan(2);
+  expect(moving.filter(Boolean)).toEqual([]);
+});

@@ -62,7 +62,7 @@ export function AppLayout() {
   const menuButton = useRef<HTMLButtonElement>(null);
   const main = useRef<HTMLElement>(null);
   useFocusRescue();
-  useRouteFocus(location.pathname, main);
+  useRouteFocus(location.key, main);
 
   useEffect(() => {
     if (!menuOpen) return;
