@@ -140,3 +140,18 @@ test('reduced motion: bars, chevrons and the stack move without transitions', as
   expect(moving.length).toBeGreaterThan(2);
   expect(moving.filter(Boolean)).toEqual([]);
 });
+
+test('dark mode (system preference), tasks running: no violations on any page', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await signIn(page, server.url, 'alice');
+  await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+  await startTasks(page, server.url, ['po_processing']);
+  await checkEveryPage(page, 'dark', async () => {
+    await expect(page.locator('[data-task-id]').first()).toBeVisible();
+  });
+  // The toggle overrides the system and is remembered across loads.
+  await page.getByRole('button', { name: 'Dark mode' }).click();
+  await page.reload();
+  await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
+  await expect(page.getByRole('button', { name: 'Dark mode' })).toHaveAttribute('aria-pressed', 'false');
+});
