@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, expect, type Page } from '@playwright/test';
+import { listTasksResponseSchema } from '../protocol';
 import { loadConfig } from '../server/config';
 import { type RunningServer, startServer } from '../server/start-server';
 
@@ -17,6 +18,8 @@ export function startSlowServer(): Promise<RunningServer> {
     JWT_SECRET: 'e2e-a11y-secret-0123456789abcdef0123',
     SIMULATION_SPEED: '0.25',
     HEARTBEAT_MS: '2000',
+    // Every test signs in afresh from the same address.
+    LOGIN_RATE_LIMIT: '1000',
   });
   return startServer(config);
 }
@@ -46,6 +49,12 @@ export async function startTasks(page: Page, url: string, types: readonly string
     const res = await page.request.post(`${url}/api/tasks`, { data: { type } });
     expect(res.status(), type).toBe(202);
   }
+}
+
+/** How many of the signed-in user's tasks are pending or running. */
+export async function activeTaskCount(page: Page, url: string): Promise<number> {
+  const res = await page.request.get(`${url}/api/tasks?status=active`);
+  return listTasksResponseSchema.parse(await res.json()).tasks.length;
 }
 
 /** Opens every card's details in the progress stack. */
