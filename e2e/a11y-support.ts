@@ -76,6 +76,15 @@ export async function blockStream(context: BrowserContext): Promise<void> {
 
 /** The axe violations of the page, as "rule: target" lines (empty when clean). */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // A row fading in is measured at its end colours, not halfway (spinners run forever: skipped).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page }).withTags(axeTags).analyze();
   return results.violations.flatMap((v) =>
     v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`),
