@@ -16,6 +16,7 @@ import {
   sse,
 } from 'msw';
 import {
+  type AuthOptionsResponse,
   ContractError,
   listTasksQuerySchema,
   loginBodySchema,
@@ -27,6 +28,7 @@ import {
 } from '../protocol';
 import { inboxHandlers } from './inbox-handlers';
 import type { MockBackend } from './mock-backend';
+import { devUsers } from './mock-sessions';
 import type { StreamSink } from './mock-streams';
 import { createPurchaseOrderHandlers } from './purchase-orders-handlers';
 import { redditHandlers } from './reddit-handlers';
@@ -164,6 +166,16 @@ export function createHandlers(backend: MockBackend): RequestHandler[] {
       rest(() => {
         backend.sessions.logout();
         return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+    http.get(
+      `${apiBase}/auth/options`,
+      rest(() => {
+        const body: AuthOptionsResponse = {
+          demoUsers: Object.keys(devUsers).filter((name) => devUsers[name] === 'demo'),
+          signup: true,
+        };
+        return HttpResponse.json(body);
       }),
     ),
     http.get(

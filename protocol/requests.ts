@@ -109,6 +109,15 @@ export const listTasksResponseSchema = z.object({
 });
 export type ListTasksResponse = z.infer<typeof listTasksResponseSchema>;
 export const userResponseSchema = z.object({ user: userSchema });
+/**
+ * `GET /api/auth/options`: what the sign-in page may offer. `demoUsers` names the seeded users
+ * whose password is the public "demo" (never another password); none in production by default.
+ */
+export const authOptionsResponseSchema = z.object({
+  demoUsers: z.array(z.string()),
+  signup: z.boolean(),
+});
+export type AuthOptionsResponse = z.infer<typeof authOptionsResponseSchema>;
 export const sseTicketResponseSchema = z.object({ ticket: z.string(), expiresInS: z.number() });
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

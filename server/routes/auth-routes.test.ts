@@ -97,6 +97,29 @@ describe.each(backends)('auth routes (%s Redis)', (backend) => {
     });
   });
 
+  describe('GET /api/auth/options', () => {
+    it('names the demo users and says sign-up is on, with no credentials', async () => {
+      const res = await server.api('/api/auth/options');
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ demoUsers: ['alice', 'bob'], signup: true });
+    });
+
+    it('never names a user whose password is not the public "demo", and none in production', async () => {
+      const custom = await startTestServer(backend, {
+        DEV_USERS: 'carol:s3cret-pass,dave:demo',
+        ALLOW_SIGNUP: 'false',
+      });
+      const production = await startTestServer(backend, { NODE_ENV: 'production' });
+      try {
+        expect((await custom.api('/api/auth/options')).json).toEqual({ demoUsers: ['dave'], signup: false });
+        expect((await production.api('/api/auth/options')).json).toEqual({ demoUsers: [], signup: false });
+      } finally {
+        await custom.close();
+        await production.close();
+      }
+    });
+  });
+
   describe('POST /api/auth/logout', () => {
     it('clears the session cookie', async () => {
       const { cookie } = await login(server);

@@ -1,7 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { loginBodySchema, parseSignupBody, type SignupResponse, usernameTaken } from '../../protocol';
+import {
+  type AuthOptionsResponse,
+  loginBodySchema,
+  parseSignupBody,
+  type SignupResponse,
+  usernameTaken,
+} from '../../protocol';
 import { identityOf, requireUser, sessionTokenOf } from '../auth/authenticate';
 import { SESSION_COOKIE, SESSION_TTL_S } from '../auth/session-tokens';
 import { TICKET_TTL_S } from '../auth/sse-tickets';
@@ -80,6 +86,16 @@ export function authRoutes(s: AppServices): Router {
     if (token) await s.tokens.revoke(token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
+  });
+
+  // No auth: the sign-in page asks before anyone is signed in. Only users whose password is the
+  // public "demo" are named, so a configured password is never revealed.
+  router.get('/api/auth/options', (_req, res) => {
+    const body: AuthOptionsResponse = {
+      demoUsers: s.config.DEV_USERS.filter((u) => u.password === 'demo').map((u) => u.name),
+      signup: s.config.ALLOW_SIGNUP,
+    };
+    res.json(body);
   });
 
   const auth = requireUser(s.tokens);

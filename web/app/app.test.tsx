@@ -39,7 +39,7 @@ describe('App', () => {
     );
     expect(await screen.findByRole('heading', { name: 'Communities', level: 1 })).toBeInTheDocument();
     expect(await screen.findByRole('table')).toBeInTheDocument();
-    await screen.findByText('Connecting…', { selector: '[aria-hidden="true"]' });
+    await screen.findByRole('button', { name: /^Connecting/ });
     expect(FakeEventSource.instances).toHaveLength(1);
     expect(FakeEventSource.latest().url).toBe('/api/events?lastEventId=100.0');
     // The header and the nav are there on every page.
@@ -68,7 +68,7 @@ describe('App', () => {
     render(<App queryClient={queryClient} />);
     expect(await screen.findByRole('heading', { name: 'Sign in to taskstream' })).toBeInTheDocument();
     expect(window.location.pathname).toBe('/sign-in');
-    await user.click(screen.getByRole('button', { name: 'Sign in as bob' }));
+    await user.click(await screen.findByRole('button', { name: 'Sign in as bob' }));
     expect(await screen.findByRole('heading', { name: 'Runs' })).toBeInTheDocument();
     expect(await screen.findByText('No runs yet')).toBeInTheDocument();
     expect(FakeEventSource.open()).toHaveLength(1);

@@ -6,7 +6,7 @@
  */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockBackend, server as mockServer, NodeEventSource, runScenario } from '../../mocks/node';
 import type { ScenarioName } from '../../mocks/scenario-catalog';
 import { getTaskType, type TaskType } from '../../protocol';
@@ -127,7 +127,9 @@ describe('scenarios in the app', () => {
     );
     expect(await screen.findByText(/rebuild #1/, {}, { timeout: 5000 })).toBeInTheDocument();
     // Completions are announced to screen readers.
-    expect(within(progressStack()).getByRole('status')).toHaveTextContent(/Completed!/);
+    await vi.waitFor(() =>
+      expect(within(progressStack()).getByRole('status')).toHaveTextContent(/Completed!|tasks finished/),
+    );
   });
 
   it('failure: the card shows the registry failMessage of the stage it failed in', async () => {
@@ -138,7 +140,7 @@ describe('scenarios in the app', () => {
     expect(card).toHaveAttribute('data-status', 'failed');
     expect(within(card).getByText('Failed')).toBeInTheDocument();
     // Failures are announced to screen readers (the test run of this scenario may be the latest).
-    expect(within(progressStack()).getByRole('status')).toHaveTextContent(/ failed: /);
+    await vi.waitFor(() => expect(within(progressStack()).getByRole('alert')).toHaveTextContent(/ failed/));
   });
 
   it('server-down: the indicator says live updates are paused and polled progress still shows', async () => {
@@ -178,7 +180,7 @@ describe('scenarios in the app', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('Your session ended');
     expect(indicator()).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Sign in as alice' }));
+    await user.click(await screen.findByRole('button', { name: 'Sign in as alice' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Communities' })).toBeInTheDocument();
     const leads = getTaskType('reddit_leads');
     const card = await stackCard('reddit_leads');

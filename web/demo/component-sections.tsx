@@ -3,7 +3,7 @@
  * from `demo-tasks.ts` (the registry's scripts); nothing here copies a registry text.
  */
 import { useState } from 'react';
-import { getTaskType, type TaskStatus, taskScript, taskStatuses } from '../../protocol';
+import { getTaskType, type Task, type TaskStatus, taskScript, taskStatuses } from '../../protocol';
 import { ActivityFeedRow, describeActivity } from '../components/ui/activity-feed-row';
 import { StatusBadge } from '../components/ui/badge';
 import { Card } from '../components/ui/card';
@@ -57,6 +57,25 @@ export function ProgressBarSection() {
   );
 }
 
+/**
+ * A gallery card: its buttons work on the sample only (Cancel shows the cancelled state, Retry the
+ * running one), so trying them never reaches the API with an id that does not exist.
+ */
+function SampleProgressCard({ task }: { task: Task }) {
+  const [shown, setShown] = useState(task);
+  const now = () => new Date(Date.now()).toISOString();
+  return (
+    <ProgressCard
+      task={shown}
+      onCancel={() => setShown({ ...shown, status: 'cancelled', message: 'Cancelled', finishedAt: now() })}
+      onRetry={() =>
+        setShown(task.status === 'failed' ? { ...task, status: 'running', error: undefined } : task)
+      }
+      onDismiss={() => setShown(task)}
+    />
+  );
+}
+
 export function ProgressCardSection() {
   const type = 'po_processing';
   return (
@@ -68,14 +87,14 @@ export function ProgressCardSection() {
       <StateGrid variant="cards">
         {taskStates.map((s) => (
           <StateCell key={s.key} label={s.label} stateKey={s.key}>
-            <ProgressCard task={demoTask(type, s.state)} />
+            <SampleProgressCard task={demoTask(type, s.state)} />
           </StateCell>
         ))}
       </StateGrid>
       <h3 className="pt-2 text-sm font-semibold text-slate-700">Many tasks: one of every type at once</h3>
-      <div className="grid gap-3 sm:grid-cols-2" data-state="many">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-3 sm:grid-cols-2" data-state="many">
         {manyTasks().map((task) => (
-          <ProgressCard key={task.id} task={task} />
+          <SampleProgressCard key={task.id} task={task} />
         ))}
       </div>
     </GallerySection>

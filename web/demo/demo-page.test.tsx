@@ -7,6 +7,7 @@ import { setRunningScenario } from '../dev/running-scenario';
 import { formatClock, stageLabel } from '../lib/format';
 import { applyTaskOps } from '../stores/task-store';
 import { advance, finish, makeTask } from '../test/factories';
+import { server } from '../test/msw-server';
 import { renderWithProviders } from '../test/render';
 import { DemoPage, gallerySections } from './demo-page';
 import { demoCreatedAt, middleStage, taskStates } from './demo-tasks';
@@ -83,7 +84,24 @@ describe('DemoPage', () => {
       within(card('failed')).getByText(failMessage('po_processing', 'database_save')),
     ).toBeInTheDocument();
     expect(card('cancelled')).toHaveAttribute('data-status', 'cancelled');
-    expect(within(card('cancelled')).getAllByText('Cancelled')).not.toHaveLength(0);
+    expect(within(card('cancelled')).getAllByText('Cancelled')).toHaveLength(1);
+  });
+
+  it('cancels a sample card on the page only, never through the API', async () => {
+    const user = userEvent.setup();
+    const requests: string[] = [];
+    const onRequest = ({ request }: { request: Request }) => {
+      requests.push(`${request.method} ${new URL(request.url).pathname}`);
+    };
+    server.events.on('request:start', onRequest);
+    renderWithProviders(<DemoPage />);
+    const running = within(state(section('Progress card (toast)'), stateLabel('running-37'))).getByRole(
+      'article',
+    );
+    await user.click(within(running).getByRole('button', { name: /^Cancel / }));
+    expect(running).toHaveAttribute('data-status', 'cancelled');
+    server.events.removeListener('request:start', onRequest);
+    expect(requests.filter((r) => r.includes('/cancel'))).toEqual([]);
   });
 
   it('shows many tasks: one card of every registry type', () => {
@@ -101,10 +119,14 @@ describe('DemoPage', () => {
     const indicator = (label: string) =>
       state(region, label).querySelector('[data-connection]') as HTMLElement;
     expect(indicator('Connecting')).toHaveAttribute('data-connection', 'connecting');
-    expect(indicator('Connecting')).toHaveTextContent('Connecting…');
-    expect(indicator('Live')).toHaveTextContent('Live');
-    expect(indicator('Reconnecting (attempt 3)')).toHaveTextContent(/Reconnecting in \d+ s…/);
-    expect(indicator('Reconnecting (attempt 3)')).toHaveAttribute('title', 'Connection lost (attempt 3)');
+    const word = (label: string) => within(indicator(label)).getByRole('button');
+    expect(word('Connecting')).toHaveTextContent(/^Connecting/);
+    expect(word('Live')).toHaveTextContent(/^Live/);
+    expect(word('Reconnecting (attempt 3)')).toHaveTextContent(/^Reconnecting/);
+    expect(indicator('Reconnecting (attempt 3)')).toHaveTextContent(
+      /Connection lost \(attempt 3\); trying again in \d+ s/,
+    );
+    expect(word('Polling')).toHaveTextContent(/^Polling/);
     expect(indicator('Polling')).toHaveTextContent('Live updates paused — checking every 5 s');
     expect(indicator('Offline')).toHaveTextContent('Offline');
     expect(indicator('Signed out')).toHaveTextContent('Signed out');

@@ -37,7 +37,8 @@ export function StateGrid({ children, variant = 'compact' }: StateGridProps) {
     cards: 'sm:grid-cols-2',
     wide: 'xl:grid-cols-2',
   }[variant];
-  return <div className={`grid gap-3 ${columns}`}>{children}</div>;
+  // minmax(0, 1fr): a long word in a cell wraps instead of widening the page on a phone.
+  return <div className={`grid grid-cols-[minmax(0,1fr)] gap-3 ${columns}`}>{children}</div>;
 }
 
 export interface StateCellProps {
@@ -57,7 +58,7 @@ export function StateCell({ label, stateKey, children }: StateCellProps) {
       data-state={stateKey}
       className="min-w-0 rounded-xl border border-dashed border-slate-300 bg-white/60 p-3"
     >
-      <figcaption id={captionId} className="mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
+      <figcaption id={captionId} className="mb-2 text-xs font-medium tracking-wide text-slate-600 uppercase">
         {label}
       </figcaption>
       {children}

@@ -256,14 +256,19 @@ export function ScenarioPlayer({
           <StartTask />
         </div>
 
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
           <LiveTasks />
           <div>
             <h3 className="mb-1 text-sm font-semibold text-slate-700">Activity</h3>
             {feed.length === 0 ? (
               <p className="text-sm text-slate-500">Events appear here as they arrive.</p>
             ) : (
-              <ol aria-label="Live activity" className="max-h-80 divide-y divide-slate-100 overflow-y-auto">
+              <ol
+                aria-label="Live activity"
+                // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling list must be reachable by keyboard to scroll it.
+                tabIndex={0}
+                className="max-h-80 divide-y divide-slate-100 overflow-y-auto"
+              >
                 <AnimatePresence initial={false}>
                   {feed.map((e) => (
                     <ActivityFeedRow

@@ -43,7 +43,7 @@ export function stepLabel(task: Task): string {
 }
 
 /** `communities_count` → "Communities count". */
-export function humanizeKey(key: string): string {
+function humanizeKey(key: string): string {
   const words = key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')

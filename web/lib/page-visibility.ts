@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from 'react';
-
 /**
  * Whether the page is out of sight (another tab in front, the window minimised, the phone
  * locked). Everything that should wait for the person — auto-dismiss timers — or speak to them
@@ -14,9 +12,4 @@ export function isPageHidden(): boolean {
 export function subscribePageVisibility(listener: () => void): () => void {
   document.addEventListener('visibilitychange', listener);
   return () => document.removeEventListener('visibilitychange', listener);
-}
-
-/** `isPageHidden()` as React state. */
-export function usePageHidden(): boolean {
-  return useSyncExternalStore(subscribePageVisibility, isPageHidden, () => false);
 }

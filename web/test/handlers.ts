@@ -15,6 +15,7 @@ export const communitiesV0: CommunitiesResponse = {
 /** The signed-in happy path; tests override per case with `server.use(...)`. */
 export const handlers = [
   http.get('/api/auth/me', () => HttpResponse.json({ user: { id: 'alice', name: 'alice' } })),
+  http.get('/api/auth/options', () => HttpResponse.json({ demoUsers: ['alice', 'bob'], signup: true })),
   http.get('/api/tasks', () => HttpResponse.json(emptyList)),
   http.get('/api/communities', () => HttpResponse.json(communitiesV0)),
   http.get('/api/runs', () => HttpResponse.json({ runs: [] })),

@@ -1,11 +1,14 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Task } from '../../../protocol';
-import { applyTaskOps } from '../../stores/task-store';
+import {
+  clearProgressStack,
+  trackProgressStack,
+  useProgressStackStore,
+} from '../../stores/progress-stack-store';
+import { applyTaskOps, subscribeTaskChanges } from '../../stores/task-store';
 import { advance, finish, makeTask } from '../../test/factories';
 import { setPageVisibility } from '../../test/page-visibility';
-import { renderWithProviders } from '../../test/render';
-import { ProgressCard } from './components/progress-card';
 import { useTabTitleProgress } from './use-tab-title-progress';
 
 const originalIcon = 'data:image/svg+xml,page-icon';
@@ -94,34 +97,47 @@ describe('useTabTitleProgress', () => {
   });
 });
 
-describe('ProgressCard auto-dismiss while the page is hidden', () => {
+describe('auto-dismiss while the page is hidden', () => {
+  let stop: () => void = () => {};
+  const ids = () => useProgressStackStore.getState().ids;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    stop = subscribeTaskChanges(trackProgressStack);
+  });
   afterEach(() => {
+    stop();
+    clearProgressStack();
     setPageVisibility('visible');
     vi.useRealTimers();
   });
 
   it('waits for the page to be seen before counting down', () => {
-    vi.useFakeTimers();
-    const onDismiss = vi.fn();
+    const task = makeTask({ percent: 90 });
+    apply(task);
     setPageVisibility('hidden');
-    renderWithProviders(<ProgressCard task={finish(makeTask(), 'completed')} onDismiss={onDismiss} />);
-    act(() => vi.advanceTimersByTime(60_000));
-    expect(onDismiss).not.toHaveBeenCalled();
+    apply(finish(task, 'completed'));
+    vi.advanceTimersByTime(60_000);
+    expect(ids()).toContain(task.id);
 
     setPageVisibility('visible');
-    act(() => vi.advanceTimersByTime(5900));
-    expect(onDismiss).not.toHaveBeenCalled();
-    act(() => vi.advanceTimersByTime(200));
-    expect(onDismiss).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(5900);
+    expect(ids()).toContain(task.id);
+    vi.advanceTimersByTime(200);
+    expect(ids()).not.toContain(task.id);
   });
 
-  it('stops a countdown that has begun when the page is hidden', () => {
-    vi.useFakeTimers();
-    const onDismiss = vi.fn();
-    renderWithProviders(<ProgressCard task={finish(makeTask(), 'failed')} onDismiss={onDismiss} />);
-    act(() => vi.advanceTimersByTime(10_000));
+  it('stops a countdown that has begun when the page is hidden, and resumes it with the time left', () => {
+    const task = makeTask({ percent: 90 });
+    apply(task);
+    apply(finish(task, 'failed'));
+    vi.advanceTimersByTime(10_000);
     setPageVisibility('hidden');
-    act(() => vi.advanceTimersByTime(60_000));
-    expect(onDismiss).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(60_000);
+    expect(ids()).toContain(task.id);
+    setPageVisibility('visible');
+    vi.advanceTimersByTime(4900);
+    expect(ids()).toContain(task.id);
+    vi.advanceTimersByTime(200);
+    expect(ids()).not.toContain(task.id);
   });
 });

@@ -3,10 +3,9 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { useSessionStore } from '../../../stores/session-store';
+import { useAuthOptions } from '../api/get-auth-options';
 import { useSignIn } from '../api/sign-in';
 import { AuthCard, AuthField, authErrorText } from './auth-form';
-
-const devUsers = ['alice', 'bob'] as const;
 
 /** Only same-app paths are followed after sign-in (never another origin). */
 function safeNext(next: string | null): string {
@@ -16,9 +15,18 @@ function safeNext(next: string | null): string {
 export function SignInPage() {
   const session = useSessionStore((s) => s.session);
   const [params] = useSearchParams();
-  const [username, setUsername] = useState('alice');
-  const [password, setPassword] = useState('demo');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const signIn = useSignIn();
+  // Demo users exist only where the server says so (development, or DEV_USERS set on purpose):
+  // only then is the form pre-filled and are they offered as buttons.
+  const demoUsers = useAuthOptions().data?.demoUsers ?? [];
+  const firstDemoUser = demoUsers[0];
+  useEffect(() => {
+    if (!firstDemoUser) return;
+    setUsername((u) => u || firstDemoUser);
+    setPassword((p) => p || 'demo');
+  }, [firstDemoUser]);
   const errorId = useId();
 
   useEffect(() => {
@@ -73,22 +81,24 @@ export function SignInPage() {
           Create an account
         </Link>
       </p>
-      <div className="mt-6 border-t border-slate-100 pt-4">
-        <p className="mb-2 text-xs text-slate-500">Demo users (password “demo”)</p>
-        <div className="flex gap-2">
-          {devUsers.map((name) => (
-            <Button
-              key={name}
-              variant="secondary"
-              size="sm"
-              disabled={signIn.isPending}
-              onClick={() => signIn.mutate({ username: name, password: 'demo' })}
-            >
-              Sign in as {name}
-            </Button>
-          ))}
+      {demoUsers.length > 0 && (
+        <div className="mt-6 border-t border-slate-100 pt-4">
+          <p className="mb-2 text-xs text-slate-600">Demo users (password “demo”)</p>
+          <div className="flex flex-wrap gap-2">
+            {demoUsers.map((name) => (
+              <Button
+                key={name}
+                variant="secondary"
+                size="sm"
+                disabled={signIn.isPending}
+                onClick={() => signIn.mutate({ username: name, password: 'demo' })}
+              >
+                Sign in as {name}
+              </Button>
+            ))}
+          </div>
         </div>
-      </div>
+      )}
     </AuthCard>
   );
 }

@@ -1,6 +1,11 @@
 import { act, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { trackProgressStack } from '../../../stores/progress-stack-store';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ANNOUNCE_BURST_MS,
+  setProgressStackCollapsed,
+  trackProgressStack,
+} from '../../../stores/progress-stack-store';
 import { applyTaskOps, subscribeTaskChanges } from '../../../stores/task-store';
 import { advance, finish, makeTask } from '../../../test/factories';
 import { renderWithProviders } from '../../../test/render';
@@ -10,9 +15,13 @@ import { GlobalProgress } from './global-progress';
 describe('GlobalProgress', () => {
   let unsubscribe: () => void;
   beforeEach(() => {
+    setProgressStackCollapsed(false);
     unsubscribe = subscribeTaskChanges(trackProgressStack);
   });
-  afterEach(() => unsubscribe());
+  afterEach(() => {
+    unsubscribe();
+    vi.useRealTimers();
+  });
 
   const apply = (...tasks: Parameters<typeof makeTask>[0][]) => {
     const made = tasks.map((t) => makeTask(t));
@@ -41,48 +50,54 @@ describe('GlobalProgress', () => {
     expect(screen.queryByRole('article')).not.toBeInTheDocument();
   });
 
-  it('announces a completion once to screen readers, even when the event is replayed', () => {
+  it('announces a completion politely and a failure assertively', () => {
+    vi.useFakeTimers();
     renderWithProviders(<GlobalProgress />);
-    const [task] = apply({ type: 'rebuild_communities', percent: 90 });
-    if (!task) throw new Error('no task');
-    const done = finish(task, 'completed');
+    const [ok, bad] = apply({ type: 'rebuild_communities', percent: 90 }, { percent: 20 });
+    if (!ok || !bad) throw new Error('no task');
     act(() => {
-      applyTaskOps([{ kind: 'tasks', tasks: [done] }]);
+      applyTaskOps([{ kind: 'tasks', tasks: [finish(ok, 'completed')] }]);
     });
-    const region = screen.getByRole('status');
-    expect(region).toHaveTextContent('Rebuilding Communities: Completed! 12 communities and 348 edges');
-    expect(region).toHaveAttribute('aria-live', 'polite');
-    expect(screen.getByRole('article')).toHaveAttribute('data-status', 'completed');
-    const before = region.textContent;
+    act(() => vi.advanceTimersByTime(ANNOUNCE_BURST_MS));
+    const polite = screen.getByTestId('progress-announcer-polite');
+    expect(polite).toHaveAttribute('aria-live', 'polite');
+    expect(polite).toHaveTextContent('Rebuilding Communities: Completed! 12 communities and 348 edges');
     act(() => {
-      applyTaskOps([{ kind: 'tasks', tasks: [done] }]);
+      applyTaskOps([{ kind: 'tasks', tasks: [finish(bad, 'failed', { error: 'Graph database timeout.' })] }]);
     });
-    expect(region.textContent).toBe(before);
-    expect(screen.getAllByRole('article')).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(ANNOUNCE_BURST_MS));
+    const assertive = screen.getByTestId('progress-announcer-assertive');
+    expect(assertive).toHaveAttribute('aria-live', 'assertive');
+    expect(assertive).toHaveTextContent('Rebuilding Communities failed: Graph database timeout.');
   });
 
-  it('announces a failure with its error', () => {
-    renderWithProviders(<GlobalProgress />);
-    const [task] = apply({});
-    if (!task) throw new Error('no task');
-    act(() => {
-      applyTaskOps([
-        { kind: 'tasks', tasks: [finish(task, 'failed', { error: 'Graph database timeout.' })] },
-      ]);
-    });
-    expect(screen.getByRole('status')).toHaveTextContent(
-      'Rebuilding Communities failed: Graph database timeout.',
-    );
-  });
-
-  it('collapses to a summary when many tasks run', () => {
-    renderWithProviders(<GlobalProgress />);
-    apply({ percent: 10 }, { percent: 20 }, { percent: 30 }, { percent: 40 }, { percent: 60 });
-    expect(screen.getAllByRole('article')).toHaveLength(3);
-    const summary = screen.getByRole('button', { name: /2 more tasks/ });
-    expect(summary).toHaveAttribute('aria-expanded', 'false');
-    act(() => summary.click());
+  it('folds into one pill that says how far the tasks are, and remembers it', async () => {
+    const user = userEvent.setup();
+    const { unmount } = renderWithProviders(<GlobalProgress />);
+    apply({ percent: 10 }, { percent: 20 }, { percent: 30 }, { percent: 40 }, { percent: 50 });
+    const pill = screen.getByRole('button', { name: /5 tasks · 30 %/ });
+    expect(pill).toHaveAttribute('aria-expanded', 'true');
     expect(screen.getAllByRole('article')).toHaveLength(5);
+    await user.click(pill);
+    expect(pill).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('article')).not.toBeInTheDocument();
+    expect(localStorage.getItem('taskstream:progress-stack-collapsed')).toBe('true');
+    unmount();
+    renderWithProviders(<GlobalProgress />);
+    expect(screen.getByRole('button', { name: /5 tasks · 30 %/ })).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('keeps focus in the stack when a card is dismissed', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<GlobalProgress />);
+    const [a, b] = apply({ percent: 10 }, { percent: 20 });
+    if (!a || !b) throw new Error('no task');
+    act(() => {
+      applyTaskOps([{ kind: 'tasks', tasks: [finish(b, 'completed')] }]);
+    });
+    await user.click(screen.getByRole('button', { name: 'Dismiss Rebuilding Communities' }));
+    expect(document.activeElement).not.toBe(document.body);
+    expect(document.activeElement?.closest('section')).toHaveAccessibleName('Background tasks');
   });
 
   it('updates a card when its task makes progress', () => {

@@ -1,41 +1,77 @@
-import { ChevronUp } from 'lucide-react';
+import { ChevronUp, ListChecks } from 'lucide-react';
 import { AnimatePresence, domMax, LazyMotion, MotionConfig, m } from 'motion/react';
-import { useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { isTerminal } from '../../../../protocol';
-import { dismissProgress, useProgressStackStore } from '../../../stores/progress-stack-store';
+import { setProgressStackCollapsed, useProgressStackStore } from '../../../stores/progress-stack-store';
 import { useTaskStore } from '../../../stores/task-store';
-import { useTask } from '../../tasks/use-task';
 import { useTabTitleProgress } from '../use-tab-title-progress';
-import { ProgressCard } from './progress-card';
+import { LiveProgressCard } from './live-progress-card';
+import { ProgressAnnouncer } from './progress-announcer';
 
-/** More cards than this collapse into a summary line. */
-const MAX_OPEN = 3;
+/** "3 tasks · 45 %" while some run, "2 tasks done" once none does. */
+function useStackSummary(ids: readonly string[]): string {
+  return useTaskStore((s) => {
+    const active = ids.map((id) => s.byId[id]).filter((t) => t !== undefined && !isTerminal(t.status));
+    const count = (n: number) => `${n} task${n === 1 ? '' : 's'}`;
+    if (!active.length) return `${count(ids.length)} done`;
+    const percent = Math.round(
+      active.reduce((sum, t) => sum + (t?.progress.percent ?? 0), 0) / active.length,
+    );
+    return `${count(active.length)} · ${percent} %`;
+  });
+}
 
-function StackedCard({ id }: { id: string }) {
-  const task = useTask(id);
-  if (!task) return null;
-  return <ProgressCard task={task} onDismiss={() => dismissProgress(id)} />;
+/**
+ * Publishes the stack's height as `--progress-stack-height`: the page pads its end and the browser
+ * scrolls focused elements clear of the stack by that much (WCAG 2.2 2.4.11, focus not obscured).
+ */
+function usePublishedHeight(ref: React.RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => {
+      root.style.setProperty('--progress-stack-height', `${Math.ceil(element.offsetHeight)}px`);
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--progress-stack-height');
+    };
+  }, [ref]);
+}
+
+/** Alt+T reaches the stack from anywhere, as toast libraries do. */
+function useStackHotkey(toggle: React.RefObject<HTMLButtonElement | null>): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey && event.code === 'KeyT') {
+        event.preventDefault();
+        toggle.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [toggle]);
 }
 
 /**
  * The global progress stack on every page: a card per running task (and per task that just
- * ended), newest first; collapses to a summary when many run; announces ends to screen readers.
+ * ended), newest first, folded into one pill on demand (remembered); ends are announced by
+ * `ProgressAnnouncer`.
  */
 export function GlobalProgress() {
   useTabTitleProgress();
   const ids = useProgressStackStore((s) => s.ids);
-  const announcement = useProgressStackStore((s) => s.announcement);
-  const [showAll, setShowAll] = useState(false);
-  const hiddenCount = Math.max(0, ids.length - MAX_OPEN);
-  const visible = showAll ? ids : ids.slice(0, MAX_OPEN);
-  const hiddenPercent = useTaskStore((s) => {
-    const rest = ids
-      .slice(MAX_OPEN)
-      .map((id) => s.byId[id])
-      .filter((t) => t && !isTerminal(t.status));
-    if (!rest.length) return null;
-    return Math.round(rest.reduce((sum, t) => sum + (t?.progress.percent ?? 0), 0) / rest.length);
-  });
+  const collapsed = useProgressStackStore((s) => s.collapsed);
+  const summary = useStackSummary(ids);
+  const headingId = useId();
+  const listId = useId();
+  const sectionRef = useRef<HTMLElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  usePublishedHeight(sectionRef);
+  useStackHotkey(toggleRef);
+  const open = !collapsed;
 
   return (
     // The stack is the one animated part of every page; it is loaded after the first paint
@@ -43,43 +79,56 @@ export function GlobalProgress() {
     <LazyMotion features={domMax} strict>
       <MotionConfig reducedMotion="user">
         <section
-          aria-label="Background tasks"
+          ref={sectionRef}
+          aria-labelledby={headingId}
           className="pointer-events-none fixed inset-x-2 bottom-2 z-40 flex flex-col items-stretch gap-2 sm:inset-x-auto sm:right-4 sm:bottom-4 sm:w-96"
         >
-          <div className="sr-only" role="status" aria-live="polite" aria-atomic="true">
-            {announcement?.text}
-          </div>
-          {hiddenCount > 0 && (
+          <h2 id={headingId} className="sr-only">
+            Background tasks
+          </h2>
+          <ProgressAnnouncer />
+          {ids.length > 0 && (
             <button
+              ref={toggleRef}
               type="button"
-              onClick={() => setShowAll((x) => !x)}
-              aria-expanded={showAll}
-              className="pointer-events-auto flex items-center justify-between rounded-lg bg-slate-900 px-3 py-2 text-left text-xs font-medium text-white shadow-lg"
+              data-progress-stack-toggle
+              onClick={() => setProgressStackCollapsed(open)}
+              aria-expanded={open}
+              aria-controls={listId}
+              className="pointer-events-auto ml-auto flex items-center gap-2 rounded-full bg-slate-900 px-3 py-1.5 text-xs font-medium text-white shadow-lg hover:bg-slate-700"
             >
-              <span>
-                {showAll
-                  ? 'Show fewer tasks'
-                  : `${hiddenCount} more task${hiddenCount === 1 ? '' : 's'}${hiddenPercent !== null ? ` · ${hiddenPercent}% on average` : ''}`}
-              </span>
-              <ChevronUp className={`size-4 ${showAll ? 'rotate-180' : ''}`} aria-hidden="true" />
+              <ListChecks className="size-4" aria-hidden="true" />
+              <span>{summary}</span>
+              <span className="sr-only">{open ? ', hide details' : ', show details'}</span>
+              <ChevronUp
+                className={`size-4 transition-transform motion-reduce:transition-none ${open ? 'rotate-180' : ''}`}
+                aria-hidden="true"
+              />
             </button>
           )}
-          <ul className="pointer-events-auto flex max-h-[70dvh] flex-col gap-2 overflow-y-auto">
-            <AnimatePresence initial={false}>
-              {visible.map((id) => (
-                <m.li
-                  key={id}
-                  layout="position"
-                  initial={{ opacity: 0, y: 16 }}
-                  animate={{ opacity: 1, y: 0 }}
-                  exit={{ opacity: 0, x: 40 }}
-                  transition={{ duration: 0.2 }}
-                >
-                  <StackedCard id={id} />
-                </m.li>
-              ))}
-            </AnimatePresence>
-          </ul>
+          {open && ids.length > 0 && (
+            // On a phone the open stack keeps to about a quarter of the screen and scrolls inside.
+            <ul
+              id={listId}
+              aria-label="Task cards"
+              className="pointer-events-auto flex max-h-[calc(25dvh-2.75rem)] flex-col gap-2 overflow-y-auto overscroll-contain sm:max-h-[60dvh]"
+            >
+              <AnimatePresence initial={false}>
+                {ids.map((id) => (
+                  <m.li
+                    key={id}
+                    layout="position"
+                    initial={{ opacity: 0, y: 16 }}
+                    animate={{ opacity: 1, y: 0 }}
+                    exit={{ opacity: 0, x: 40 }}
+                    transition={{ duration: 0.2 }}
+                  >
+                    <LiveProgressCard id={id} />
+                  </m.li>
+                ))}
+              </AnimatePresence>
+            </ul>
+          )}
         </section>
       </MotionConfig>
     </LazyMotion>
