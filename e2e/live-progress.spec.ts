@@ -181,5 +181,5 @@ test('a server restart mid-task ends in the right final state with one toast', a
   await expect(card).toContainText('Interrupted: the server restarted');
   await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
   await expect(page.locator('article[data-status="failed"]')).toHaveCount(1);
-  await expect(page.getByRole('button', { name: 'Retry' })).toBeEnabled();
+  await expect(page.getByTestId('rebuild-task-card').getByRole('button', { name: 'Retry' })).toBeEnabled();
 });

@@ -116,7 +116,7 @@ test('/ and client-side routes send index.html with Cache-Control: no-cache', as
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['cache-control']).toBe('no-cache');
-    expect(res.body.toString()).toContain('<div id="root"></div>');
+    expect(res.body.toString()).toContain('<div id="root">');
   }
 });
 

@@ -117,8 +117,8 @@ export function AppLayout() {
             aria-label="taskstream home"
           >
             <Activity className="size-5 text-indigo-600" aria-hidden="true" />
-            {/* Below 375 px the name gives its room to the header's buttons; the link keeps it as its name. */}
-            <span className="max-[374px]:sr-only">taskstream</span>
+            {/* Below 420 px the name gives its room to the header's buttons; the link keeps it as its name. */}
+            <span className="max-[419px]:sr-only">taskstream</span>
           </NavLink>
           <nav aria-label="Main" className="hidden min-w-0 flex-1 items-center gap-1 lg:flex">
             <NavItems />
