@@ -35,10 +35,10 @@ const routes: ReadonlyArray<{ route: string; page: string | null }> = [
   { route: '/communities (signed-in first page)', page: null },
   { route: '/sign-in', page: 'web/features/auth/components/sign-in-page.tsx' },
   { route: '/demo', page: 'web/demo/demo-page.tsx' },
-  {
-    route: '/reddit, /runs, … (coming soon)',
-    page: 'web/features/placeholder/components/coming-soon-page.tsx',
-  },
+  { route: '/reddit', page: 'web/features/reddit/components/reddit-page.tsx' },
+  { route: '/runs', page: 'web/features/runs/components/runs-page.tsx' },
+  { route: '/purchase-orders', page: 'web/features/purchase-orders/components/purchase-orders-page.tsx' },
+  { route: '/operations', page: 'web/features/operations/components/operations-page.tsx' },
 ];
 
 /** Loaded by the app after the first paint, whatever the route. */

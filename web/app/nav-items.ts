@@ -1,8 +1,6 @@
 export interface NavItem {
   path: string;
   label: string;
-  /** What the page will hold, for pages other issues fill. */
-  comingSoon?: string;
 }
 
 export const navItems: readonly NavItem[] = [

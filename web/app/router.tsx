@@ -3,7 +3,6 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { CommunitiesPage } from '../features/communities/components/communities-page';
 import { ErrorBoundary } from './error-boundary';
 import { AppLayout } from './layout';
-import { navItems } from './nav-items';
 
 /*
  * Declarative routes (not the data router: the app loads its data outside the router, and the data
@@ -37,11 +36,6 @@ const RunsPage = lazy(() =>
 const RunDetailPage = lazy(() =>
   import('../features/runs/components/run-detail-page').then(({ RunDetailPage }) => ({
     default: RunDetailPage,
-  })),
-);
-const ComingSoonPage = lazy(() =>
-  import('../features/placeholder/components/coming-soon-page').then(({ ComingSoonPage }) => ({
-    default: ComingSoonPage,
   })),
 );
 
@@ -87,15 +81,6 @@ export function AppRoutes() {
           <Route path="operations" element={<OperationsPage />} />
           <Route path="runs" element={<RunsPage />} />
           <Route path="runs/:id" element={<RunDetailPage />} />
-          {navItems
-            .filter((item) => item.comingSoon)
-            .map((item) => (
-              <Route
-                key={item.path}
-                path={item.path.slice(1)}
-                element={<ComingSoonPage title={item.label} description={item.comingSoon ?? ''} />}
-              />
-            ))}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>
