@@ -75,6 +75,7 @@ export class StreamFeeds {
         return { epoch: read.epoch, seq: read.headSeq };
       },
       fail: (err) => this.failStream(stream, err),
+      beginCatchUp: () => stream.beginCatchUp(),
     };
     await this.follow(stream, userId, handler, from);
   }
@@ -123,6 +124,7 @@ export class StreamFeeds {
         return { epoch: now.epoch, seq: now.headSeq };
       },
       fail: (err) => this.failStream(stream, err),
+      beginCatchUp: () => stream.beginCatchUp(),
     };
     await this.follow(stream, userId, handler, from);
     return 'open';

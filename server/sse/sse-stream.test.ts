@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enterCatchUp, SseStream, type StreamEndReason } from './sse-stream';
+import { SseStream, type StreamEndReason } from './sse-stream';
 
 interface Rig {
   stream: SseStream;
@@ -48,9 +48,9 @@ async function openStalledStream(options: { maxBufferBytes: number; stallTimeout
   return rig;
 }
 
-/** Writes `mib` one-MiB frames as the bus writes a replay: marked as catch-up for the stream's user. */
+/** Writes `mib` one-MiB frames as the bus writes a replay: marked as catch-up on the stream. */
 function writeCatchUp(stream: SseStream, mib: number): void {
-  const leave = enterCatchUp(stream.userId);
+  const leave = stream.beginCatchUp();
   const frame = `data: ${'c'.repeat(1024 * 1024)}\n\n`;
   for (let i = 0; i < mib; i++) stream.write(frame);
   leave();

@@ -46,29 +46,6 @@ const CATCH_UP_PIECE_CHARS = 64 * 1024;
 /** A stream whose socket takes nothing for this long while output waits is dropped (it resumes by id). */
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
-/**
- * Users whose subscription is catching up (replay or snapshot) right now: what their streams are
- * sent meanwhile is paced by the socket's drain and does not count against the slow-client bound.
- * A live frame to another stream of the same user in that window is paced too, which costs nothing.
- */
-const catchingUp = new Map<string, number>();
-
-/**
- * Marks `userId` as catching up until the returned function is called: the bus calls it around a
- * replay or a reset + snapshot. Nested and concurrent marks (several streams of one user) count.
- */
-export function enterCatchUp(userId: string): () => void {
-  catchingUp.set(userId, (catchingUp.get(userId) ?? 0) + 1);
-  let left = false;
-  return () => {
-    if (left) return;
-    left = true;
-    const count = (catchingUp.get(userId) ?? 1) - 1;
-    if (count > 0) catchingUp.set(userId, count);
-    else catchingUp.delete(userId);
-  };
-}
-
 interface Queued {
   text: string;
   catchUp: boolean;
@@ -82,6 +59,8 @@ interface Queued {
  */
 export class SseStream {
   readonly userId: string;
+  /** Open catch-up marks (see `beginCatchUp`); writes while above 0 are catch-up. */
+  private catchUpDepth = 0;
   readonly expiresAt: number;
   readonly openedAt = Date.now();
   /** Last time the socket buffer was seen empty: the stream is keeping up. */
@@ -162,10 +141,25 @@ export class SseStream {
     return this.sinkBuffered() + this.queuedChars;
   }
 
+  /**
+   * Marks what this stream is sent until the returned function is called as catch-up (replay or
+   * reset + snapshot): paced by the socket's drain, never counted against the slow-client bound.
+   * The subscription calls it around each catch-up; marks nest.
+   */
+  beginCatchUp(): () => void {
+    this.catchUpDepth += 1;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.catchUpDepth -= 1;
+    };
+  }
+
   write(chunk: string): void {
     if (this.closed) return;
-    if (catchingUp.has(this.userId) || this.queue.length > 0) {
-      this.enqueue(chunk, catchingUp.has(this.userId));
+    if (this.catchUpDepth > 0 || this.queue.length > 0) {
+      this.enqueue(chunk, this.catchUpDepth > 0);
       return;
     }
     this.toSocket(chunk);

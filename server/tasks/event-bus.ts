@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { compareEpochs, type EventPosition, logCovers, malformedIdReason, resetReason } from '../../protocol';
 import { checkRedisSettings, isCluster, type RedisClient } from '../redis';
-import { enterCatchUp } from '../sse/sse-stream';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
@@ -16,6 +15,11 @@ export interface SubscriptionHandler {
   resync(reason: string | null): Promise<EventPosition>;
   /** Redis failed while catching up: the stream should end so the client resumes elsewhere. */
   fail(err: unknown): void;
+  /**
+   * What is delivered or resynced until the returned function is called is catch-up (replay or
+   * reset + snapshot), not live: the stream paces it by its socket's drain.
+   */
+  beginCatchUp?(): () => void;
 }
 
 export interface BusMetrics {
@@ -269,7 +273,7 @@ export class Subscription {
    * it, else by reset + snapshot (or a plain snapshot when there is no `from`), then goes live.
    */
   async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
-    const leaveCatchUp = enterCatchUp(this.userId);
+    const leaveCatchUp = this.handler.beginCatchUp?.() ?? noop;
     try {
       // Subscribed before the first read: every event after that read rings here too.
       await this.bus.listening(this.userId);
@@ -359,7 +363,7 @@ export class Subscription {
     }
     if (this.state !== 'live') return;
     this.state = 'filling';
-    const leaveCatchUp = enterCatchUp(this.userId);
+    const leaveCatchUp = this.handler.beginCatchUp?.() ?? noop;
     try {
       const read = await this.bus.readLogAfter(this.userId, this.lastSeq);
       if (this.isClosed()) return;
@@ -402,3 +406,5 @@ export class Subscription {
     }
   }
 }
+
+function noop(): void {}
