@@ -1,15 +1,11 @@
 /** The inbox routes of the mocks: entries from finished tasks by the protocol rule, and the read marker. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorBodySchema, inboxResponseSchema, taskResponseSchema } from '../protocol';
-import { mockBackend, server } from './node';
+import { mockBackend } from './node';
 import { api } from './stream-recorder';
+import { setUpMockServer } from './test-server';
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mockBackend.stop();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+setUpMockServer();
 
 const post = (path: string, body: unknown) => api(path, { method: 'POST', body: JSON.stringify(body) });
 const inbox = async () => inboxResponseSchema.parse(await (await api('/api/inbox')).json());

@@ -1,25 +1,17 @@
 /** The purchase-order routes in MSW answer as the server does: same CSV rules, script and errors. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
   listPurchaseOrdersResponseSchema,
   purchaseOrderDetailResponseSchema,
   startedPurchaseOrderResponseSchema,
 } from '../protocol';
-import { mockBackend, server } from './node';
-import { api, StreamRecorder } from './stream-recorder';
+import { mockBackend } from './node';
+import { api } from './stream-recorder';
+import { setUpMockServer } from './test-server';
 
 const csv = 'sku,description,quantity,unit_price\nA-1,Green tea,4,2.50\nA-2,"Mug, blue",2,8\n';
-let recorder: StreamRecorder | null = null;
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  recorder?.close();
-  recorder = null;
-  mockBackend.stop();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const mocks = setUpMockServer();
 
 const upload = (body: string, query = '', contentType = 'text/csv') =>
   api(`/api/purchase-orders${query}`, { method: 'POST', body, headers: { 'content-type': contentType } });
@@ -32,10 +24,9 @@ async function started(res: Response) {
 describe('purchase order mocks', () => {
   it('runs an upload through the three stages in the PO’s own numbers', async () => {
     mockBackend.reset({ timeScale: 50 });
-    recorder = new StreamRecorder('/api/events');
     const { purchaseOrder, task } = await started(await upload(csv, '?supplier=Acme&poNumber=PO-9'));
     expect(purchaseOrder).toMatchObject({ itemCount: 2, totalCents: 4 * 250 + 2 * 800, supplier: 'Acme' });
-    const r = recorder;
+    const r = mocks.record('/api/events');
     await r.until(() => r.tasks[task.id]?.status === 'completed', 5000, 'completed');
     const messages = r.taskEvents().map((e) => e.data.task.message);
     expect(messages).toEqual(expect.arrayContaining(['Parsed 2 line items', 'Synced 2 products to Shopify']));
@@ -49,9 +40,8 @@ describe('purchase order mocks', () => {
 
   it('fails in database_save under `failure` and lets a retry through', async () => {
     mockBackend.reset({ timeScale: 50, failAt: 'database_save' });
-    recorder = new StreamRecorder('/api/events');
     const { purchaseOrder, task } = await started(await upload(csv));
-    const r = recorder;
+    const r = mocks.record('/api/events');
     await r.until(() => r.tasks[task.id]?.status === 'failed', 5000, 'failed');
     expect(r.tasks[task.id]?.stage).toBe('database_save');
     const retry = await started(

@@ -1,5 +1,5 @@
 /** The mock Reddit routes and sign-up answer as the server does, from the same protocol rules. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
   getTaskType,
@@ -8,18 +8,11 @@ import {
   signupResponseSchema,
   sortLeads,
 } from '../protocol';
-import { mockBackend, server } from './node';
-import { api, StreamRecorder } from './stream-recorder';
+import { mockBackend } from './node';
+import { api } from './stream-recorder';
+import { setUpMockServer } from './test-server';
 
-const recorders: StreamRecorder[] = [];
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  for (const r of recorders) r.close();
-  recorders.length = 0;
-  mockBackend.stop();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const mocks = setUpMockServer();
 
 const post = (path: string, body: unknown) => api(path, { method: 'POST', body: JSON.stringify(body) });
 const codeOf = async (res: Response) => ({
@@ -39,8 +32,7 @@ describe('mock Reddit routes', () => {
     const { task } = signupResponseSchema.parse(await res.json());
     expect(task).toMatchObject({ type: 'reddit_leads', trigger: 'signup', ownerId: 'newbie' });
 
-    const r = new StreamRecorder('/api/events');
-    recorders.push(r);
+    const r = mocks.record('/api/events');
     await r.until(() => r.tasks[task.id]?.status === 'completed', 5000, 'completed');
     const rowsInEvents = r
       .taskEvents()

@@ -1,18 +1,11 @@
 /** `GET /api/runs` and run tasks in the mocks: the same answers as the server's run routes. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorBodySchema, runStatusOf, runsResponseSchema, type Task, taskResponseSchema } from '../protocol';
-import { mockBackend, server } from './node';
-import { api, StreamRecorder } from './stream-recorder';
+import { mockBackend } from './node';
+import { api } from './stream-recorder';
+import { setUpMockServer } from './test-server';
 
-const recorders: StreamRecorder[] = [];
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  for (const r of recorders) r.close();
-  recorders.length = 0;
-  mockBackend.stop();
-  server.resetHandlers();
-});
-afterAll(() => server.close());
+const mocks = setUpMockServer();
 
 async function start(body: unknown): Promise<Task> {
   const res = await api('/api/tasks', { method: 'POST', body: JSON.stringify(body) });
@@ -21,8 +14,7 @@ async function start(body: unknown): Promise<Task> {
 }
 /** Follows the run's own stream until the 204 that ends it and returns its final version. */
 async function finish(id: string): Promise<Task> {
-  const r = new StreamRecorder(`/api/tasks/${id}/events`);
-  recorders.push(r);
+  const r = mocks.record(`/api/tasks/${id}/events`);
   await r.until(() => r.errors.some((e) => e.code === 204), 5000, 'the 204');
   return r.tasks[id]!;
 }
