@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, expect, type Page } from '@playwright/test';
 import { listTasksResponseSchema } from '../protocol';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 /** WCAG 2.2 A and AA, and axe's best practices. */
 const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
@@ -12,16 +12,8 @@ const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22a
  * running while a page is checked.
  */
 export function startSlowServer(): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'e2e-a11y-secret-0123456789abcdef0123',
-    SIMULATION_SPEED: '0.25',
-    HEARTBEAT_MS: '2000',
-    // Every test signs in afresh from the same address.
-    LOGIN_RATE_LIMIT: '1000',
-  });
-  return startServer(config);
+  // Every test signs in afresh from the same address: LOGIN_RATE_LIMIT.
+  return startE2eServer({ SIMULATION_SPEED: '0.25', HEARTBEAT_MS: '2000', LOGIN_RATE_LIMIT: '1000' });
 }
 
 export async function signIn(page: Page, url: string, user: 'alice' | 'bob'): Promise<void> {

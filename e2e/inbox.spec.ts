@@ -6,21 +6,14 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 let server: RunningServer;
 test.beforeAll(async () => {
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: 'e2e-inbox-secret-0123456789abcdef',
-      SIMULATION_SPEED: '10',
-    }),
-  );
+  server = await startE2eServer({ SIMULATION_SPEED: '10' });
 });
 test.afterAll(() => server.close({ timeoutMs: 1000 }));
 

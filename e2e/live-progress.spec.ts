@@ -2,23 +2,15 @@ import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { healthResponseSchema } from '../protocol';
-import { loadConfig } from '../server/config';
 import type { RedisPair } from '../server/redis';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
-const JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
+const _JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 
 /** The real server on an ephemeral port, serving the built SPA from dist/. */
 async function start(env: Record<string, string> = {}, redis?: RedisPair): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET,
-    SIMULATION_SPEED: '3',
-    HEARTBEAT_MS: '2000',
-    ...env,
-  });
-  return startServer(config, redis ? { redis } : {});
+  return startE2eServer({ SIMULATION_SPEED: '3', HEARTBEAT_MS: '2000', ...env }, redis);
 }
 
 /** An embedded Redis whose data outlives one server: ioredis-mock shares data per port. */

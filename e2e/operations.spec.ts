@@ -1,22 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { healthResponseSchema } from '../protocol';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 const screenshotDir = process.env.E2E_SCREENSHOT_DIR ?? 'test-results/operations';
 
 let server: RunningServer;
 test.beforeAll(async () => {
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
-      SIMULATION_SPEED: '3',
-      HEARTBEAT_MS: '2000',
-    }),
-  );
+  server = await startE2eServer({ SIMULATION_SPEED: '3', HEARTBEAT_MS: '2000' });
 });
 test.afterAll(() => server.close({ timeoutMs: 1000 }));
 

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 const csv = [
   'sku,description,quantity,unit_price',
@@ -11,15 +11,7 @@ const clock = /^\d{2}:\d{2}:\d{2}$/;
 
 let server: RunningServer;
 test.beforeAll(async () => {
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: 'e2e-po-secret-0123456789abcdef012345',
-      SIMULATION_SPEED: '1',
-      HEARTBEAT_MS: '2000',
-    }),
-  );
+  server = await startE2eServer({ SIMULATION_SPEED: '1', HEARTBEAT_MS: '2000' });
 });
 test.afterAll(() => server.close({ timeoutMs: 1000 }));
 

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { signupResponseSchema } from '../protocol';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 /** Seed 000 end to end: sign up, the first search already running, the table growing batch by batch. */
 
@@ -12,16 +12,8 @@ test.afterEach(async () => {
 });
 
 async function start(): Promise<RunningServer> {
-  const server = await startServer(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
-      // About 8 s for the ten batches: slow enough to watch the table grow several times.
-      SIMULATION_SPEED: '2',
-      HEARTBEAT_MS: '2000',
-    }),
-  );
+  // About 8 s for the ten batches: slow enough to watch the table grow several times.
+  const server = await startE2eServer({ SIMULATION_SPEED: '2', HEARTBEAT_MS: '2000' });
   servers.push(server);
   return server;
 }

@@ -1,21 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { loadConfig } from '../server/config';
-import { type RunningServer, startServer } from '../server/start-server';
+import type { RunningServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
-const JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
+const _JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 /** Where the spec leaves its screenshots for a person to look at. */
 const shots = process.env.RUNS_SCREENSHOTS ?? '';
 
 async function start(): Promise<RunningServer> {
-  const config = loadConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET,
-    SIMULATION_SPEED: '2',
-    HEARTBEAT_MS: '2000',
-  });
-  return startServer(config);
+  return startE2eServer({ SIMULATION_SPEED: '2', HEARTBEAT_MS: '2000' });
 }
 
 async function signIn(page: Page, url: string, user = 'alice'): Promise<void> {

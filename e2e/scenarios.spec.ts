@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { getTaskType, type TaskType } from '../protocol';
-import { loadConfig } from '../server/config';
-import { startServer } from '../server/start-server';
+import { startE2eServer } from './server';
 
 /**
  * The mock scenarios in Chromium: `npm run dev:mocks` (Vite in `mocks` mode, MSW in a service
@@ -172,9 +171,7 @@ test('the production build ships no mocks, and its gallery says scenarios are de
     const code = readFileSync(join('dist/assets', file), 'utf8');
     expect(code, file).not.toMatch(/setupWorker|mockServiceWorker|MockBackend|msw\/browser/);
   }
-  const server = await startServer(
-    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789' }),
-  );
+  const server = await startE2eServer();
   const page = await browser.newPage();
   try {
     await page.goto(`${server.url}/sign-in?next=/demo`);
