@@ -27,6 +27,8 @@ export async function navPaths(page: Page): Promise<string[]> {
   const menu = page.getByRole('button', { name: 'Open menu' });
   if (await menu.isVisible()) await menu.click();
   const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  // The menu and the nav render after the click: wait for them rather than read an empty list.
+  await expect(links.first()).toBeVisible();
   const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
   if (await page.getByRole('button', { name: 'Close menu' }).isVisible()) {
     await page.getByRole('button', { name: 'Close menu' }).click();
