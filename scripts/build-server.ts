@@ -12,10 +12,13 @@ export const serverBundle = path.join(repoRoot, 'dist-server', 'index.js');
  * from node_modules at run time (ioredis-mock included, as the embedded default), so the bundle is
  * only our code and needs no TypeScript loader.
  */
-export async function buildServer(): Promise<void> {
+export async function buildServer(
+  entry = path.join(repoRoot, 'server', 'index.ts'),
+  outfile = serverBundle,
+): Promise<void> {
   await build({
-    entryPoints: [path.join(repoRoot, 'server', 'index.ts')],
-    outfile: serverBundle,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -12,6 +12,12 @@ import type { AppServices } from '../services';
 import type { SubscriptionHandler } from '../tasks/event-bus';
 import { eventData, type LoggedEvent } from '../tasks/task-store';
 import { frameEvent, frameJson } from './framer';
+
+/** A `snapshot` frame from tasks as stored (JSON the schema accepted when it was written), unparsed. */
+function snapshotFrame(active: string, finished: string): string {
+  const tasks = active && finished ? `${active},${finished}` : active || finished;
+  return frameEvent('snapshot', `{"tasks":[${tasks}]}`);
+}
 import { SseStream } from './sse-stream';
 
 /** Where a stream resumes: the client's resume id as sent, and its parsed position (null when absent or malformed). */
@@ -69,9 +75,9 @@ export class StreamFeeds {
         metrics.deliveries++;
       },
       async resync(reason) {
-        const read = await store.list(userId);
+        const read = await store.listJson(userId);
         if (reason) stream.send('reset', { reason });
-        stream.send('snapshot', { tasks: [...read.active, ...read.finished] });
+        stream.write(snapshotFrame(read.active, read.finished));
         return { epoch: read.epoch, seq: read.headSeq };
       },
       fail: (err) => this.failStream(stream, err),

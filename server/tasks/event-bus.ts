@@ -47,6 +47,11 @@ export class EventBus {
   private subscribed = false;
   private lostConnection = false;
   private channelChanges = 0;
+  private subscribeBatch: {
+    channels: string[];
+    done: Promise<void>;
+    settle(outcome: Promise<unknown>): void;
+  } | null = null;
 
   constructor(
     private readonly subscriber: RedisClient,
@@ -87,10 +92,42 @@ export class EventBus {
 
   private channelCommand(action: 'subscribe' | 'unsubscribe', userId: string): Promise<unknown> {
     const channel = keys.events(userId);
-    if (!this.sharded) return this.subscriber[action](channel);
+    if (!this.sharded) {
+      if (action === 'subscribe') return this.batchedSubscribe(channel);
+      // In order after every SUBSCRIBE asked for before it.
+      this.flushSubscribes();
+      return this.subscriber.unsubscribe(channel);
+    }
     return action === 'subscribe'
       ? this.subscriber.ssubscribe(channel)
       : this.subscriber.sunsubscribe(channel);
+  }
+
+  /**
+   * On one Redis, the channels asked for in one tick go out as one SUBSCRIBE: a burst of connects
+   * (a deploy, a reconnect storm) costs a command per tick rather than one per user. (On a cluster
+   * one SSUBSCRIBE may only name channels of one slot, and users spread over all of them.)
+   */
+  private batchedSubscribe(channel: string): Promise<void> {
+    let batch = this.subscribeBatch;
+    if (!batch) {
+      let settle!: (outcome: Promise<unknown>) => void;
+      const done = new Promise<unknown>((resolve) => {
+        settle = resolve;
+      }).then(() => undefined);
+      batch = { channels: [], done, settle };
+      this.subscribeBatch = batch;
+      process.nextTick(() => this.flushSubscribes());
+    }
+    batch.channels.push(channel);
+    return batch.done;
+  }
+
+  private flushSubscribes(): void {
+    const batch = this.subscribeBatch;
+    if (!batch) return;
+    this.subscribeBatch = null;
+    batch.settle(this.subscriber.subscribe(...batch.channels));
   }
 
   /** Subscribes `userId`'s channel unless this process already has (or is getting) it. */

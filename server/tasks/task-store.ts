@@ -98,6 +98,36 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return epoch
 `;
 
+/**
+ * A user's snapshot in one round trip: their position (an epoch started when Redis holds none for
+ * them, as the next write would), the newest active tasks and the recently finished ones, all read
+ * atomically, so the tasks are exactly as new as the position. A task key carries its owner's slot
+ * tag (ids from before the cluster layout use the untagged key, which exists only on a single Redis).
+ */
+const listTasksScript = `${userEpochLua}
+-- type() rather than truth: ioredis-mock's Lua sees a missing field as a (truthy) null, not false.
+local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
+local epoch, seq = meta[1], meta[2]
+if type(epoch) ~= 'string' then
+  epoch = userEpoch(KEYS[1], KEYS[2], ARGV[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  seq = redis.call('HGET', KEYS[1], 'seq')
+end
+local function read(index, limit)
+  local out = {}
+  for _, id in ipairs(redis.call('ZREVRANGE', index, 0, limit - 1)) do
+    local tag = string.match(id, '^t([0-9a-z][0-9a-z][0-9a-z][0-9a-z])_')
+    local key = tag and ('ts:{' .. tag .. '}:task:' .. id) or ('ts:task:' .. id)
+    local json = redis.call('HGET', key, 'json')
+    if type(json) == 'string' then table.insert(out, json) end
+  end
+  -- Joined here: one string to send as a snapshot (or parse as one array), not one reply per task.
+  return table.concat(out, ',')
+end
+if type(seq) ~= 'string' then seq = '0' end
+return {epoch, seq, read(KEYS[3], tonumber(ARGV[3])), read(KEYS[4], tonumber(ARGV[4]))}
+`;
+
 type ScriptFn = (...args: (string | number)[]) => Promise<[string, string]>;
 
 export type WriteOutcome =
@@ -151,9 +181,19 @@ export interface TaskListRead {
   finished: Task[];
 }
 
+/** `TaskListRead` with the tasks still as the JSON they were stored as (validated when written), comma-joined. */
+export interface TaskListJson {
+  epoch: string;
+  headSeq: number;
+  /** `a,b,…` of the tasks' JSON objects ('' for none): `[${active}]` is a JSON array. */
+  active: string;
+  finished: string;
+}
+
 export class TaskStore {
   private readonly writeEvent: ScriptFn;
   private readonly ensureEpoch: (...args: (string | number)[]) => Promise<string>;
+  private readonly listTasks: (...args: (string | number)[]) => Promise<[string, string, string, string]>;
 
   constructor(
     private readonly redis: RedisClient,
@@ -162,12 +202,15 @@ export class TaskStore {
     const publish = isCluster(redis) ? 'SPUBLISH' : 'PUBLISH';
     redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript(publish) });
     redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
+    redis.defineCommand('tsListTasks', { numberOfKeys: 4, lua: listTasksScript });
     const scripts = redis as unknown as {
       tsWriteEvent: ScriptFn;
-      tsEnsureEpoch: (...args: (string | number)[]) => Promise<string>;
+      tsEnsureEpoch: TaskStore['ensureEpoch'];
+      tsListTasks: TaskStore['listTasks'];
     };
     this.writeEvent = scripts.tsWriteEvent.bind(redis);
     this.ensureEpoch = scripts.tsEnsureEpoch.bind(redis);
+    this.listTasks = scripts.tsListTasks.bind(redis);
   }
 
   /**
@@ -284,31 +327,32 @@ export class TaskStore {
   }
 
   /**
-   * The user's newest active tasks (at most ACTIVE_LIST_MAX) and recently finished ones, with the
-   * event position they are at least as new as.
+   * The user's newest active tasks (at most ACTIVE_LIST_MAX, newest first) and recently finished
+   * ones (latest first), with the event position they are exactly as new as.
    */
   async list(userId: string): Promise<TaskListRead> {
-    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
-      tx
-        .zrevrange(keys.active(userId), 0, ACTIVE_LIST_MAX - 1)
-        .zrevrange(keys.recent(userId), 0, RECENT_FINISHED_MAX - 1),
-    );
-    const [activeIds, finishedIds] = values as [string[], string[]];
-    const ids = [...activeIds, ...finishedIds];
-    const tasks = ids.length ? await this.readTasks(ids) : [];
-    const active = tasks.filter((t) => t.status === 'pending' || t.status === 'running');
-    const finished = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running');
-    active.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { epoch, headSeq, active, finished };
+    const read = await this.listJson(userId);
+    return {
+      epoch: read.epoch,
+      headSeq: read.headSeq,
+      active: JSON.parse(`[${read.active}]`) as Task[],
+      finished: JSON.parse(`[${read.finished}]`) as Task[],
+    };
   }
 
-  private async readTasks(ids: string[]): Promise<Task[]> {
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(keys.task(id), 'json');
-    const rows = unwrap(await pipeline.exec()) as (string | null)[];
-    const tasks: Task[] = [];
-    for (const json of rows) if (json) tasks.push(JSON.parse(json) as Task);
-    return tasks;
+  /** `list` without parsing: a snapshot is sent as the stored JSON, joined. */
+  async listJson(userId: string): Promise<TaskListJson> {
+    const [epoch, head, active, finished] = await this.listTasks(
+      keys.meta(userId),
+      keys.log(userId),
+      keys.active(userId),
+      keys.recent(userId),
+      newEpoch(),
+      TASK_TTL_S,
+      ACTIVE_LIST_MAX,
+      RECENT_FINISHED_MAX,
+    );
+    return { epoch, headSeq: Number(head), active, finished };
   }
 }
 
