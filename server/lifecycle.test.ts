@@ -93,15 +93,15 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
   });
 
   it.each([
-    ['/api/events', 'verifying the token'],
+    ['/api/events', 'reading the snapshot'],
     ['/api/tasks/:id/events', 'reading the task'],
   ])('does not leak a stream of %s whose client left while the route was %s', async (route) => {
-    // res 'close' fires while the route still awaits, before any SseStream exists to hear it.
+    // res 'close' fires while the route still awaits its opening read, before the response opened.
     const user = uniqueUser();
     const task = await server.services.tracker.create({ ownerId: user, type: 'po_processing' });
     const token = await server.tokenFor(user);
     const { tokens, store } = server.services;
-    const realVerify = tokens.verify.bind(tokens);
+    const realListJson = store.listJson.bind(store);
     const realTaskAt = store.taskAt.bind(store);
     let entered = false;
     let release: () => void = () => undefined;
@@ -109,10 +109,10 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
       release = r;
     });
     if (route === '/api/events') {
-      tokens.verify = async (t: string) => {
+      store.listJson = async (u: string, revocationKey?: string) => {
         entered = true;
         await gate;
-        return realVerify(t);
+        return realListJson(u, revocationKey);
       };
     } else {
       store.taskAt = async (u: string, id: string) => {
@@ -137,7 +137,7 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
       await serverSocketClosed;
     } finally {
       server.server.off('request', onRequest);
-      tokens.verify = realVerify;
+      store.listJson = realListJson;
       store.taskAt = realTaskAt;
       release();
     }

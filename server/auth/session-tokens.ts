@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { userIdSchema } from '../../protocol';
-import type { RevokedSessions } from './revoked-sessions';
+import { type RevokedSessions, revocationKey } from './revoked-sessions';
 
 export const SESSION_TTL_S = 60 * 60;
 export const SESSION_COOKIE = 'ts_session';
@@ -58,11 +58,28 @@ export class SessionTokens {
   /** Signs `token` out until it expires; a token that does not verify needs no revoking. */
   async revoke(token: string): Promise<void> {
     const identity = await this.verify(token);
-    if (identity) await this.revoked?.revoke(token, identity.expiresAt);
+    if (identity) await this.revoked?.revoke(revocationKey(identity.userId, token), identity.expiresAt);
   }
 
   /** The identity in a valid, unexpired, not revoked token; null for anything else (throws only when Redis does). */
   async verify(token: string): Promise<Identity | null> {
+    const signed = this.verifyForStream(token);
+    if (!signed) return null;
+    if (signed.revocationKey && (await this.revoked?.isRevoked(signed.revocationKey))) return null;
+    return signed.identity;
+  }
+
+  /** Whether the session behind `revocationKey` (from `verifyForStream`) was signed out. */
+  async isSignedOut(revocationKey: string): Promise<boolean> {
+    return (await this.revoked?.isRevoked(revocationKey)) ?? false;
+  }
+
+  /**
+   * Signature, expiry and subject only, with no Redis round trip: the caller must check
+   * `revocationKey` (null when nothing is ever revoked) before it answers — a stream does so in the
+   * read that opens it.
+   */
+  verifyForStream(token: string): { identity: Identity; revocationKey: string | null } | null {
     if (token.length > 4096) return null;
     let claims: SessionClaims;
     try {
@@ -73,7 +90,9 @@ export class SessionTokens {
     }
     const sub = userIdSchema.safeParse(claims.sub);
     if (!sub.success || typeof claims.exp !== 'number') return null;
-    if (await this.revoked?.isRevoked(token)) return null;
-    return { userId: sub.data, expiresAt: claims.exp * 1000 };
+    return {
+      identity: { userId: sub.data, expiresAt: claims.exp * 1000 },
+      revocationKey: this.revoked ? revocationKey(sub.data, token) : null,
+    };
   }
 }

@@ -6,11 +6,12 @@ import {
   sawTheEndByPosition,
   sawTheEndInLog,
 } from '../../protocol';
+import { revokedSession } from '../auth/authenticate';
 import type { Identity } from '../auth/session-tokens';
 import { AppError, notFound, redisUnavailable } from '../errors';
 import type { AppServices } from '../services';
 import type { SubscriptionHandler } from '../tasks/event-bus';
-import { eventData, type LoggedEvent } from '../tasks/task-store';
+import { eventData, type LoggedEvent, SessionRevokedError } from '../tasks/task-store';
 import { frameEvent, frameJson } from './framer';
 
 /** A `snapshot` frame from tasks as stored (JSON the schema accepted when it was written), unparsed. */
@@ -63,8 +64,16 @@ export class StreamFeeds {
     return frame;
   }
 
-  /** `GET /api/events`: connected, then replay or (reset +) snapshot, then live events. */
-  async openUserFeed(identity: Identity, res: ServerResponse, from: ResumeFrom): Promise<void> {
+  /**
+   * `GET /api/events`: connected, then replay or (reset +) snapshot, then live events. The read
+   * that catches up also checks `revocationKey` (a signed-out session gets 401 before any header).
+   */
+  async openUserFeed(
+    identity: Identity,
+    res: ServerResponse,
+    from: ResumeFrom,
+    revocationKey: string | null,
+  ): Promise<void> {
     const { userId } = identity;
     this.ensureRedis();
     const stream = this.openStream(identity, res);
@@ -74,8 +83,8 @@ export class StreamFeeds {
         stream.write(this.frameOf(ev));
         metrics.deliveries++;
       },
-      async resync(reason) {
-        const read = await store.listJson(userId);
+      async resync(reason, opening) {
+        const read = await store.listJson(userId, opening);
         if (reason) stream.send('reset', { reason });
         stream.write(snapshotFrame(read.active, read.finished));
         return { epoch: read.epoch, seq: read.headSeq };
@@ -83,7 +92,7 @@ export class StreamFeeds {
       fail: (err) => this.failStream(stream, err),
       beginCatchUp: () => stream.beginCatchUp(),
     };
-    await this.follow(stream, userId, handler, from);
+    await this.follow(stream, userId, handler, from, revocationKey);
   }
 
   /**
@@ -95,9 +104,10 @@ export class StreamFeeds {
     res: ServerResponse,
     taskId: string,
     from: ResumeFrom,
+    revocationKey: string | null,
   ): Promise<'open' | 'ended'> {
     const { userId } = identity;
-    const at = await this.taskAt(userId, taskId);
+    const at = await this.taskAt(userId, taskId, revocationKey);
     if (!at.task) throw notFound();
     if (
       from.position &&
@@ -132,28 +142,40 @@ export class StreamFeeds {
       fail: (err) => this.failStream(stream, err),
       beginCatchUp: () => stream.beginCatchUp(),
     };
-    await this.follow(stream, userId, handler, from);
+    await this.follow(stream, userId, handler, from, null);
     return 'open';
   }
 
   /** For HEAD on the per-task stream: 404 exactly as GET would, without opening anything. */
-  async checkTaskExists(userId: string, taskId: string): Promise<void> {
-    if (!(await this.taskAt(userId, taskId)).task) throw notFound();
+  async checkTaskExists(userId: string, taskId: string, revocationKey: string | null): Promise<void> {
+    if (!(await this.taskAt(userId, taskId, revocationKey)).task) throw notFound();
   }
 
-  private async taskAt(userId: string, taskId: string) {
+  private async taskAt(userId: string, taskId: string, revocationKey: string | null) {
     try {
-      return await this.s.store.taskAt(userId, taskId);
-    } catch {
-      throw redisUnavailable();
+      return await this.s.store.taskAt(userId, taskId, revocationKey ?? undefined);
+    } catch (err) {
+      throw err instanceof SessionRevokedError ? revokedSession() : redisUnavailable();
     }
   }
 
-  private async follow(stream: SseStream, userId: string, handler: SubscriptionHandler, from: ResumeFrom) {
+  /**
+   * Subscribes, catches up, goes live. The response opens (200, `retry:`, `connected`) with the
+   * first thing catch-up writes, or after it: until then a failed opening read still answers with
+   * a status code (401 for a signed-out session, 503 when Redis failed).
+   */
+  private async follow(
+    stream: SseStream,
+    userId: string,
+    handler: SubscriptionHandler,
+    from: ResumeFrom,
+    revocationKey: string | null,
+  ) {
     const sub = this.s.bus.subscribe(userId, handler);
     stream.onClose(() => sub.close());
     try {
-      await sub.start(from.position, from.raw);
+      await sub.start(from.position, from.raw, revocationKey ?? undefined);
+      if (!stream.closed) stream.ensureOpen();
     } finally {
       stream.releaseOutput();
     }
@@ -184,28 +206,37 @@ export class StreamFeeds {
       maxBufferBytes: s.config.MAX_STREAM_BUFFER_BYTES,
       retryMs: s.config.RETRY_MS,
       expiresAt,
+      preamble: () =>
+        frameJson('connected', {
+          userId,
+          serverTime: new Date().toISOString(),
+          heartbeatMs: s.config.HEARTBEAT_MS,
+        }),
     });
     s.streams.add(stream);
-    stream.open(
-      frameJson('connected', {
-        userId,
-        serverTime: new Date().toISOString(),
-        heartbeatMs: s.config.HEARTBEAT_MS,
-      }),
-    );
     return stream;
   }
 
+  /** Catch-up failed. Before the response opened, the client gets a status code (thrown to the adapter). */
   private failStream(stream: SseStream, err: unknown): void {
+    if (!stream.opened) {
+      stream.discard();
+      if (err instanceof SessionRevokedError) throw revokedSession();
+      this.s.metrics.redisErrors.inc();
+      throw redisUnavailable();
+    }
     this.s.metrics.redisErrors.inc();
     this.s.log.warn({ err: (err as Error).message }, 'stream failed while catching up; client will resume');
     stream.abort('error');
   }
 
-  /** 503 before any header is sent when the command connection is down (no round trip per connect). */
+  /**
+   * 503 at once when the command connection is known to be down (no round trip per connect). While
+   * it is still connecting (a server just started), the opening read queues and is answered then.
+   */
   private ensureRedis(): void {
     const status = this.s.redis.commands.status;
-    if (status === undefined || status === 'ready') return;
+    if (status !== 'reconnecting' && status !== 'close' && status !== 'end') return;
     this.s.metrics.redisErrors.inc();
     throw redisUnavailable();
   }

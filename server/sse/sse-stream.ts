@@ -19,6 +19,8 @@ export interface SseStreamOptions {
   retryMs: number;
   /** When the session ends (ms since epoch): the registry's one expiry sweep sends `auth-expired` then. */
   expiresAt: number;
+  /** What follows `retry:` when the response opens (the `connected` frame), made at that moment. */
+  preamble?: () => string;
 }
 
 /**
@@ -66,6 +68,8 @@ export class SseStream {
   /** Last time the socket buffer was seen empty: the stream is keeping up. */
   lastDrainedAt = Date.now();
   closed = false;
+  /** The headers are out: from here on, a failure can only end the stream, not answer a status. */
+  opened = false;
   endReason: StreamEndReason | null = null;
   private readonly closeListeners: Array<(reason: StreamEndReason) => void> = [];
   /** Set once the headers are out, when frames can bypass `res` (chunked, a body, nothing queued in `res`). */
@@ -102,7 +106,8 @@ export class SseStream {
    * nothing is buffered by proxies or compression.
    */
   open(preamble: string): void {
-    if (this.closed) return;
+    if (this.closed || this.opened) return;
+    this.opened = true;
     // Held until `releaseOutput()`: headers, retry, connected and the catch-up that follows (the
     // snapshot, or the replay) leave in one write instead of one per piece.
     const held = this.res.socket;
@@ -127,6 +132,21 @@ export class SseStream {
     ) {
       this.socket = socket;
     }
+  }
+
+  /** Opens the response (see `open`) unless something written already did. */
+  ensureOpen(): void {
+    if (!this.opened) this.open(this.options.preamble?.() ?? '');
+  }
+
+  /**
+   * Gives the response back unopened, for an error status instead: the stream counts as closed
+   * (its listeners run), the response is left untouched.
+   */
+  discard(): void {
+    if (this.opened) return;
+    this.dropQueue();
+    this.markClosed('error');
   }
 
   /** Lets out what `open()` held back; called once catch-up has been written. */
@@ -158,6 +178,7 @@ export class SseStream {
 
   write(chunk: string): void {
     if (this.closed) return;
+    if (!this.opened) this.ensureOpen();
     if (this.catchUpDepth > 0 || this.queue.length > 0) {
       this.enqueue(chunk, this.catchUpDepth > 0);
       return;
@@ -175,6 +196,7 @@ export class SseStream {
   /** Ends the response cleanly after what was written (queued catch-up included). */
   end(reason: StreamEndReason, retryMs?: number): void {
     if (this.closed) return;
+    this.ensureOpen();
     const retryFrame = retryMs === undefined ? null : frameRetry(retryMs);
     this.markClosed(reason);
     if (this.queue.length > 0) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pickLastEventId, taskIdSchema } from '../../protocol';
-import { authenticateStream, type Credentials } from '../auth/authenticate';
+import { authenticateStream, type Credentials, revokedSession } from '../auth/authenticate';
 import { SESSION_COOKIE } from '../auth/session-tokens';
 import { AppError, toAppError } from '../errors';
 import { loggablePath } from '../logger';
@@ -37,21 +37,24 @@ export async function serveStream(
   res: ServerResponse,
 ): Promise<void> {
   const taskId = req.route.feed === 'task' ? taskIdOf(req.route.rawTaskId) : null;
-  const { identity } = await authenticateStream(req.credentials, s.tokens, s.tickets);
+  const { identity, revocationKey } = await authenticateStream(req.credentials, s.tokens, s.tickets);
   if (req.method === 'HEAD') {
     // HEAD would otherwise open a stream and hold a slot for a body never sent.
-    if (taskId) await feeds.checkTaskExists(identity.userId, taskId);
+    if (taskId) await feeds.checkTaskExists(identity.userId, taskId, revocationKey);
+    else if (revocationKey && (await s.tokens.isSignedOut(revocationKey))) throw revokedSession();
     res.writeHead(200, streamHeaders).end();
     return;
   }
   // The header wins over `?lastEventId=` unless it is malformed and the query is not.
   const from = resumeFrom(pickLastEventId(req.lastEventIdHeader, req.lastEventIdQuery));
   if (!taskId) {
-    await feeds.openUserFeed(identity, res, from);
+    await feeds.openUserFeed(identity, res, from, revocationKey);
     return;
   }
   // The client already has the final event: 204 stops EventSource from reconnecting.
-  if ((await feeds.openTaskFeed(identity, res, taskId, from)) === 'ended') res.writeHead(204).end();
+  if ((await feeds.openTaskFeed(identity, res, taskId, from, revocationKey)) === 'ended') {
+    res.writeHead(204).end();
+  }
 }
 
 const TASK_FEED_PATH = /^\/api\/tasks\/([^/]+)\/events$/;

@@ -161,7 +161,8 @@ export class StreamRegistry {
   /** One frame for everyone: the heartbeat is built once per tick, not per stream. */
   private beat(): void {
     const frame = frameJson('heartbeat', { serverTime: new Date().toISOString() });
-    for (const stream of this.streams) stream.write(frame);
+    // A stream still in its opening read has sent nothing yet; its `connected` comes with catch-up.
+    for (const stream of this.streams) if (stream.opened) stream.write(frame);
     for (const listener of this.heartbeatListeners) listener();
   }
 

@@ -11,8 +11,9 @@ export interface SubscriptionHandler {
   /**
    * The log cannot fill the gap (trimmed, or Redis came back empty): send `reset` (when a
    * reason is given) and a fresh snapshot, and return the position that snapshot is current at.
+   * `revocationKey` is passed on to the read when it is the stream's opening read (see `start`).
    */
-  resync(reason: string | null): Promise<EventPosition>;
+  resync(reason: string | null, revocationKey?: string): Promise<EventPosition>;
   /** Redis failed while catching up: the stream should end so the client resumes elsewhere. */
   fail(err: unknown): void;
   /**
@@ -231,7 +232,9 @@ export class EventBus {
    * that comes later: it may have run before events that caller has not seen live (it subscribed
    * after their doorbell rang), and nothing would reveal that gap until the next event or heartbeat.
    */
-  readLogAfter(userId: string, afterSeq: number): Promise<LogRead> {
+  readLogAfter(userId: string, afterSeq: number, revocationKey?: string): Promise<LogRead> {
+    // A read that also checks one session's revocation answers for that session alone.
+    if (revocationKey) return this.store.readLogAfter(userId, afterSeq, revocationKey);
     const key = `${afterSeq}:${userId}`;
     let read = this.reads.get(key);
     if (!read) {
@@ -308,15 +311,17 @@ export class Subscription {
   /**
    * Catches up from `from` (a client's Last-Event-ID) by exact replay when the log still covers
    * it, else by reset + snapshot (or a plain snapshot when there is no `from`), then goes live.
+   * With `revocationKey`, the first read also checks that the session was not signed out (the
+   * handler's `fail` then gets a SessionRevokedError, before anything was delivered).
    */
-  async start(from: EventPosition | null, fromRaw: string | null): Promise<void> {
+  async start(from: EventPosition | null, fromRaw: string | null, revocationKey?: string): Promise<void> {
     const leaveCatchUp = this.handler.beginCatchUp?.() ?? noop;
     try {
       // Subscribed before the first read: every event after that read rings here too.
       await this.bus.listening(this.userId);
       if (this.isClosed()) return;
       if (from) {
-        const read = await this.bus.readLogAfter(this.userId, from.seq);
+        const read = await this.bus.readLogAfter(this.userId, from.seq, revocationKey);
         if (this.isClosed()) return;
         if (logCovers(read, from)) {
           this.epoch = from.epoch;
@@ -328,7 +333,7 @@ export class Subscription {
           this.adopt(await this.handler.resync(resetReason(read, from)));
         }
       } else {
-        this.adopt(await this.handler.resync(fromRaw === null ? null : malformedIdReason));
+        this.adopt(await this.handler.resync(fromRaw === null ? null : malformedIdReason, revocationKey));
         if (fromRaw !== null) this.bus.recordReset();
       }
     } catch (err) {

@@ -39,6 +39,11 @@ export const keys = {
     const tag = slottedTaskId.exec(taskId)?.[1];
     return tag ? `ts:{${tag}}:task:${taskId}` : `ts:task:${taskId}`;
   },
+  /**
+   * A session token signed out before it expired, by the token's SHA-256 (no usable token is
+   * stored). In its user's slot, so a stream's first read checks it in the same round trip.
+   */
+  revoked: (userId: string, tokenHash: string) => `ts:{u:${userId}}:revoked:${tokenHash}`,
   /** Single-use SSE tickets (single-key commands only, so fine anywhere on a cluster). */
   ticket: (ticket: string) => `ts:ticket:${ticket}`,
   /**

@@ -103,8 +103,10 @@ return epoch
  * them, as the next write would), the newest active tasks and the recently finished ones, all read
  * atomically, so the tasks are exactly as new as the position. A task key carries its owner's slot
  * tag (ids from before the cluster layout use the untagged key, which exists only on a single Redis).
+ * When asked, it first checks that the reader's session was not signed out (KEYS[5], in the same slot).
  */
 const listTasksScript = `${userEpochLua}
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[5]) == 1 then return {'revoked', '0', '', ''} end
 -- type() rather than truth: ioredis-mock's Lua sees a missing field as a (truthy) null, not false.
 local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
 local epoch, seq = meta[1], meta[2]
@@ -165,6 +167,14 @@ export function eventData(ev: LoggedEvent): string {
   return `{${ev.raw.slice(ev.raw.indexOf('"task":'))}`;
 }
 
+/** Answered instead of a read when the reader's session turned out to be signed out. */
+export class SessionRevokedError extends Error {
+  constructor() {
+    super('the session was signed out');
+    this.name = 'SessionRevokedError';
+  }
+}
+
 export interface LogRead {
   epoch: string;
   /** The user's latest seq (0 when none). */
@@ -202,7 +212,7 @@ export class TaskStore {
     const publish = isCluster(redis) ? 'SPUBLISH' : 'PUBLISH';
     redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript(publish) });
     redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
-    redis.defineCommand('tsListTasks', { numberOfKeys: 4, lua: listTasksScript });
+    redis.defineCommand('tsListTasks', { numberOfKeys: 5, lua: listTasksScript });
     const scripts = redis as unknown as {
       tsWriteEvent: ScriptFn;
       tsEnsureEpoch: TaskStore['ensureEpoch'];
@@ -273,10 +283,14 @@ export class TaskStore {
   private async readAtHead(
     userId: string,
     reads: (tx: ChainableCommander) => ChainableCommander,
+    revocationKey?: string,
   ): Promise<{ epoch: string; headSeq: number; values: unknown[] }> {
     for (let attempt = 0; ; attempt++) {
-      const tx = this.redis.multi().hmget(keys.meta(userId), 'epoch', 'seq');
-      const [meta, ...values] = unwrap(await reads(tx).exec());
+      let tx = this.redis.multi().hmget(keys.meta(userId), 'epoch', 'seq');
+      if (revocationKey && attempt === 0) tx = tx.exists(revocationKey);
+      const [meta, ...rest] = unwrap(await reads(tx).exec());
+      const values = revocationKey && attempt === 0 ? rest.slice(1) : rest;
+      if (revocationKey && attempt === 0 && rest[0] === 1) throw new SessionRevokedError();
       const [epoch, head] = meta as (string | null)[];
       if (epoch) return { epoch, headSeq: head ? Number(head) : 0, values };
       const created = await this.epochOf(userId);
@@ -285,10 +299,16 @@ export class TaskStore {
     }
   }
 
-  /** Events after `afterSeq`, plus what is needed to tell whether the log still covers them. */
-  async readLogAfter(userId: string, afterSeq: number): Promise<LogRead> {
-    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
-      tx.zrange(keys.log(userId), 0, 0, 'WITHSCORES').zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf'),
+  /**
+   * Events after `afterSeq`, plus what is needed to tell whether the log still covers them. With
+   * `revocationKey` (in the user's slot), throws SessionRevokedError when that key exists.
+   */
+  async readLogAfter(userId: string, afterSeq: number, revocationKey?: string): Promise<LogRead> {
+    const { epoch, headSeq, values } = await this.readAtHead(
+      userId,
+      (tx) =>
+        tx.zrange(keys.log(userId), 0, 0, 'WITHSCORES').zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf'),
+      revocationKey,
     );
     const [first, events] = values as [string[], string[]];
     return {
@@ -301,18 +321,22 @@ export class TaskStore {
 
   /**
    * One of `userId`'s tasks with the event position its state is at least as new as, read in one
-   * transaction (for per-task stream snapshots). Another user's task reads as missing.
+   * transaction (for per-task stream snapshots). Another user's task reads as missing. With
+   * `revocationKey`, throws SessionRevokedError when that key exists.
    */
   async taskAt(
     userId: string,
     taskId: string,
+    revocationKey?: string,
   ): Promise<{ epoch: string; headSeq: number; task: Task | null; lastEventId: string | null }> {
     const taskKey = keys.task(taskId);
     // Another user's task (or an id from before the cluster layout) lives in another slot, where a
     // MULTI would fail with CROSSSLOT; read after the head instead, which is just as new.
     const sameSlot = hashSlot(taskKey) === hashSlot(keys.meta(userId));
-    const { epoch, headSeq, values } = await this.readAtHead(userId, (tx) =>
-      sameSlot ? tx.hmget(taskKey, 'json', 'eid', 'owner') : tx,
+    const { epoch, headSeq, values } = await this.readAtHead(
+      userId,
+      (tx) => (sameSlot ? tx.hmget(taskKey, 'json', 'eid', 'owner') : tx),
+      revocationKey,
     );
     const [json, eid, owner] = sameSlot
       ? (values[0] as (string | null)[])
@@ -340,18 +364,24 @@ export class TaskStore {
     };
   }
 
-  /** `list` without parsing: a snapshot is sent as the stored JSON, joined. */
-  async listJson(userId: string): Promise<TaskListJson> {
+  /**
+   * `list` without parsing: a snapshot is sent as the stored JSON, joined. With `revocationKey`
+   * (in the user's slot), throws SessionRevokedError when that key exists.
+   */
+  async listJson(userId: string, revocationKey?: string): Promise<TaskListJson> {
     const [epoch, head, active, finished] = await this.listTasks(
       keys.meta(userId),
       keys.log(userId),
       keys.active(userId),
       keys.recent(userId),
+      revocationKey ?? keys.meta(userId),
       newEpoch(),
       TASK_TTL_S,
       ACTIVE_LIST_MAX,
       RECENT_FINISHED_MAX,
+      revocationKey ? '1' : '0',
     );
+    if (epoch === 'revoked') throw new SessionRevokedError();
     return { epoch, headSeq: Number(head), active, finished };
   }
 }
