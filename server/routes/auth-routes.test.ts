@@ -143,7 +143,9 @@ describe.each(backends)('auth routes (%s Redis)', (backend) => {
       }
       // A stream checks the session in its opening read, whichever read that is: replay, or none (HEAD).
       const { cursor } = (await server.api('/api/tasks', { as: 'bob' })).json as { cursor: string };
-      const resuming = await server.api('/api/events', { headers: { cookie: cookie!, 'last-event-id': cursor } });
+      const resuming = await server.api('/api/events', {
+        headers: { cookie: cookie!, 'last-event-id': cursor },
+      });
       expect(resuming.status).toBe(401);
       for (const path of ['/api/events', `/api/tasks/${task.id}/events`]) {
         const res = await server.api(path, { method: 'HEAD', headers: { cookie: cookie! } });

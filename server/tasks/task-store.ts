@@ -307,7 +307,9 @@ export class TaskStore {
     const { epoch, headSeq, values } = await this.readAtHead(
       userId,
       (tx) =>
-        tx.zrange(keys.log(userId), 0, 0, 'WITHSCORES').zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf'),
+        tx
+          .zrange(keys.log(userId), 0, 0, 'WITHSCORES')
+          .zrangebyscore(keys.log(userId), `(${afterSeq}`, '+inf'),
       revocationKey,
     );
     const [first, events] = values as [string[], string[]];
