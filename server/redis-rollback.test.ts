@@ -95,6 +95,7 @@ async function updateUntilAccepted(server: TestServer, taskId: string, current: 
   throw new Error(`update ${current} never accepted`);
 }
 
+// One Redis restored from its own RDB; a cluster's older data set is a lagging replica promoted (cluster.test.ts).
 describe.skipIf(!hasRedisServer)('Redis restored from an older RDB (real Redis, appendonly off)', () => {
   let redis: RedisServerProcess;
   let server: TestServer;

@@ -106,6 +106,7 @@ describe.each(backendsWithCluster)('operations (%s Redis)', (backend) => {
   });
 });
 
+// Its own redis-server, stopped for good; the cluster stopped for good is in redis-refusals.test.ts.
 describe.skipIf(!hasRedisServer)('GET /api/health when Redis stops', () => {
   let redis: RedisServerProcess;
   let server: TestServer;
