@@ -55,7 +55,7 @@ class TimedCluster extends Cluster {
  * A Redis Cluster client on `nodes` (`host:port` seeds), each node connection made with
  * `redisOptions`; `shardedSubscribers` for the connection that SSUBSCRIBEs.
  */
-function createClusterClient(
+export function createClusterClient(
   nodes: readonly string[],
   redisOptions: RedisOptions,
   { shardedSubscribers = false }: { shardedSubscribers?: boolean } = {},
