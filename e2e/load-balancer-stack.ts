@@ -5,12 +5,15 @@ import { healthResponseSchema } from '../protocol';
 import { buildServer, serverBundle } from '../scripts/build-server';
 import { NginxProcess } from '../server/test-support/nginx-process';
 import { OwnedProcess } from '../server/test-support/owned-process';
+import { RedisClusterProcess } from '../server/test-support/redis-cluster';
 import { freePort, RedisServerProcess } from '../server/test-support/redis-server';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** How the upstreams run: from TypeScript as `npm run server` does, or the bundle `npm start` runs. */
 export type ServerFlavour = 'source' | 'built';
+/** What the upstreams share: one redis-server (`REDIS_URL`) or a 3-master Redis Cluster (`REDIS_CLUSTER_NODES`). */
+export type StackRedis = 'single' | 'cluster';
 
 export const WORKER_TOKEN = 'load-balancer-worker-token-0123456789';
 /** nginx's proxy_read_timeout for the SSE routes in the test configuration. */
@@ -86,20 +89,22 @@ export class UpstreamProcess {
   }
 }
 
-/** One real redis-server, two taskstream processes sharing it and JWT_SECRET, nginx in front. */
+/** One real redis-server or cluster, two taskstream processes sharing it and JWT_SECRET, nginx in front. */
 export class LoadBalancedStack {
   private constructor(
-    readonly redis: RedisServerProcess,
+    private readonly redis: RedisServerProcess | RedisClusterProcess,
     readonly upstreams: UpstreamProcess[],
     readonly nginx: NginxProcess,
   ) {}
 
-  static async start(flavour: ServerFlavour): Promise<LoadBalancedStack> {
+  static async start(flavour: ServerFlavour, on: StackRedis): Promise<LoadBalancedStack> {
     if (flavour === 'built') await buildServer();
-    const redis = await RedisServerProcess.start();
+    const redis = on === 'cluster' ? await RedisClusterProcess.start() : await RedisServerProcess.start();
     const env = {
       HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
+      ...(redis instanceof RedisClusterProcess
+        ? { REDIS_CLUSTER_NODES: redis.seeds }
+        : { REDIS_URL: redis.url }),
       JWT_SECRET: 'load-balancer-e2e-secret-0123456789abcdef',
       WORKER_TOKEN,
       // nginx is on loopback: its X-Forwarded-* are believed, nobody else's.

@@ -9,16 +9,33 @@ import {
   LoadBalancedStack,
   type ServerFlavour,
   SSE_READ_TIMEOUT_S,
+  type StackRedis,
   type UpstreamProcess,
   WORKER_TOKEN,
 } from './load-balancer-stack';
 
 /**
- * deploy/nginx.conf, as shipped, in front of two server processes on one redis-server: what a
- * browser sees through it, whether nginx holds streams back or cuts them, and what happens when
- * the process holding a page's stream is SIGKILLed mid-task.
+ * deploy/nginx.conf, as shipped, in front of two server processes on one redis-server or on a
+ * 3-master Redis Cluster: what a browser sees through it, whether nginx holds streams back or cuts
+ * them, and what happens when the process holding a page's stream is SIGKILLed mid-task.
  */
-const flavours: ServerFlavour[] = ['source', 'built'];
+interface Setup {
+  flavour: ServerFlavour;
+  redis: StackRedis;
+  /** False: the failover test only, which is what a cluster changes (fan-out across processes, resume from the log). */
+  everyTest: boolean;
+}
+const onRedis: Record<StackRedis, string> = {
+  single: 'one redis-server',
+  cluster: 'a 3-master Redis Cluster',
+};
+const setups: Setup[] = [
+  { flavour: 'source', redis: 'single', everyTest: true },
+  { flavour: 'built', redis: 'single', everyTest: true },
+  // The rebuild and the heartbeat tests add nothing on a cluster that the failover test and the
+  // server suites (each on a cluster too) do not show; one setup keeps CI's extra time to seconds.
+  { flavour: 'built', redis: 'cluster', everyTest: false },
+];
 
 if (!hasNginx || !hasRedisServer) {
   process.stderr.write(
@@ -66,91 +83,95 @@ async function recordRebuildBar(page: Page): Promise<() => Promise<number[]>> {
   return () => handle.jsonValue();
 }
 
-for (const flavour of flavours) {
-  test.describe(`nginx in front of two ${flavour} server processes`, () => {
+for (const { flavour, redis, everyTest } of setups) {
+  test.describe(`nginx in front of two ${flavour} server processes on ${onRedis[redis]}`, () => {
     test.describe.configure({ mode: 'serial' });
     test.skip(!hasNginx || !hasRedisServer, 'nginx and redis-server are not both installed');
 
     let stack: LoadBalancedStack;
     test.beforeAll(async () => {
-      stack = await LoadBalancedStack.start(flavour);
+      stack = await LoadBalancedStack.start(flavour, redis);
     });
     test.afterAll(async () => {
       await stack?.stop();
     });
 
-    test('a browser signed in through nginx sees a rebuild run to completion, served by both processes', async ({
-      page,
-    }) => {
-      await signIn(page, stack.url, 'alice');
-      await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
-      const barValues = await recordRebuildBar(page);
-      await page.getByRole('button', { name: 'Rebuild communities' }).click();
-      await expect(rebuildBar(page)).toHaveAttribute('aria-valuenow', '100', { timeout: 30_000 });
-      const shown = await barValues();
-      expect(shown, 'the bar only moves forward').toEqual([...shown].sort((a, b) => a - b));
-      expect(
-        shown.filter((v) => v > 0 && v < 100).length,
-        `bar values: ${shown.join(', ')}`,
-      ).toBeGreaterThanOrEqual(2);
-      await expect(page.getByTestId('rebuild-task-card')).toContainText(
-        'Completed! 12 communities and 348 edges',
-      );
-      await expect(page.getByTestId('communities-caption')).toContainText('rebuild #1');
-      await expect(page.getByRole('rowheader')).toHaveCount(12);
-
-      // No stickiness: round robin spread this one browser's requests over both processes.
-      const served = new Set((await stack.nginx.accessLog()).map((line) => line.split(' ')[0]));
-      expect(served).toEqual(new Set(stack.upstreams.map((u) => u.address)));
-    });
-
-    test('the first event comes through at once and heartbeats hold the stream open past proxy_read_timeout', async () => {
-      const token = await stack.sessionToken('alice');
-      const headers = {
-        authorization: `Bearer ${token}`,
-        accept: 'text/event-stream',
-        'accept-encoding': 'gzip, br',
-      };
-      const probe = new AbortController();
-      const head = await fetch(`${stack.url}/api/events`, { headers, signal: probe.signal });
-      expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      expect(head.headers.get('content-encoding')).toBeNull();
-      probe.abort();
-
-      const openedAt = Date.now();
-      const client = await SseClient.open(`${stack.url}/api/events`, { headers });
-      try {
-        expect(client.status).toBe(200);
-        await client.next('connected', 5000);
-        const firstEventMs = Date.now() - openedAt;
-        // A buffering proxy would hold the few hundred bytes of `connected` back until its buffer filled.
-        expect(firstEventMs).toBeLessThan(1000);
-
-        const pastTimeoutMs = 2 * SSE_READ_TIMEOUT_S * 1000;
-        const wanted = pastTimeoutMs / HEARTBEAT_MS + 1;
-        const arrivals: number[] = [];
-        await client.until(
-          (events) => {
-            const beats = events.filter((e) => e.event === 'heartbeat').length;
-            while (arrivals.length < beats) arrivals.push(Date.now());
-            return beats >= wanted;
-          },
-          pastTimeoutMs + 5000,
-          `${wanted} heartbeats`,
+    if (everyTest) {
+      test('a browser signed in through nginx sees a rebuild run to completion, served by both processes', async ({
+        page,
+      }) => {
+        await signIn(page, stack.url, 'alice');
+        await expect(indicator(page)).toHaveAttribute('data-connection', 'live');
+        const barValues = await recordRebuildBar(page);
+        await page.getByRole('button', { name: 'Rebuild communities' }).click();
+        await expect(rebuildBar(page)).toHaveAttribute('aria-valuenow', '100', { timeout: 30_000 });
+        const shown = await barValues();
+        expect(shown, 'the bar only moves forward').toEqual([...shown].sort((a, b) => a - b));
+        expect(
+          shown.filter((v) => v > 0 && v < 100).length,
+          `bar values: ${shown.join(', ')}`,
+        ).toBeGreaterThanOrEqual(2);
+        await expect(page.getByTestId('rebuild-task-card')).toContainText(
+          'Completed! 12 communities and 348 edges',
         );
-        // One connection, still open, well past nginx's read timeout...
-        expect(Date.now() - openedAt).toBeGreaterThan(pastTimeoutMs);
-        expect(client.ended).toBe(false);
-        // ...with each heartbeat passed on as it was written, not in a burst.
-        const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at));
-        expect(Math.min(...gaps), `heartbeat gaps: ${gaps.join(', ')} ms`).toBeGreaterThan(HEARTBEAT_MS / 2);
-        console.log(
-          `[${flavour}] first event through nginx after ${firstEventMs} ms; heartbeat gaps ${gaps.join(', ')} ms`,
-        );
-      } finally {
-        client.close();
-      }
-    });
+        await expect(page.getByTestId('communities-caption')).toContainText('rebuild #1');
+        await expect(page.getByRole('rowheader')).toHaveCount(12);
+
+        // No stickiness: round robin spread this one browser's requests over both processes.
+        const served = new Set((await stack.nginx.accessLog()).map((line) => line.split(' ')[0]));
+        expect(served).toEqual(new Set(stack.upstreams.map((u) => u.address)));
+      });
+
+      test('the first event comes through at once and heartbeats hold the stream open past proxy_read_timeout', async () => {
+        const token = await stack.sessionToken('alice');
+        const headers = {
+          authorization: `Bearer ${token}`,
+          accept: 'text/event-stream',
+          'accept-encoding': 'gzip, br',
+        };
+        const probe = new AbortController();
+        const head = await fetch(`${stack.url}/api/events`, { headers, signal: probe.signal });
+        expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        expect(head.headers.get('content-encoding')).toBeNull();
+        probe.abort();
+
+        const openedAt = Date.now();
+        const client = await SseClient.open(`${stack.url}/api/events`, { headers });
+        try {
+          expect(client.status).toBe(200);
+          await client.next('connected', 5000);
+          const firstEventMs = Date.now() - openedAt;
+          // A buffering proxy would hold the few hundred bytes of `connected` back until its buffer filled.
+          expect(firstEventMs).toBeLessThan(1000);
+
+          const pastTimeoutMs = 2 * SSE_READ_TIMEOUT_S * 1000;
+          const wanted = pastTimeoutMs / HEARTBEAT_MS + 1;
+          const arrivals: number[] = [];
+          await client.until(
+            (events) => {
+              const beats = events.filter((e) => e.event === 'heartbeat').length;
+              while (arrivals.length < beats) arrivals.push(Date.now());
+              return beats >= wanted;
+            },
+            pastTimeoutMs + 5000,
+            `${wanted} heartbeats`,
+          );
+          // One connection, still open, well past nginx's read timeout...
+          expect(Date.now() - openedAt).toBeGreaterThan(pastTimeoutMs);
+          expect(client.ended).toBe(false);
+          // ...with each heartbeat passed on as it was written, not in a burst.
+          const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at));
+          expect(Math.min(...gaps), `heartbeat gaps: ${gaps.join(', ')} ms`).toBeGreaterThan(
+            HEARTBEAT_MS / 2,
+          );
+          console.log(
+            `[${flavour}] first event through nginx after ${firstEventMs} ms; heartbeat gaps ${gaps.join(', ')} ms`,
+          );
+        } finally {
+          client.close();
+        }
+      });
+    }
 
     test('SIGKILL of the process holding the stream mid-task: the page carries on through the other, no event lost', async ({
       page,

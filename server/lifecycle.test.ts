@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionTokens } from './auth/session-tokens';
 import {
   backends,
-  sharedRedisServer,
+  backendsWithCluster,
+  redisEnv,
+  sharedBackends,
   startTestServer,
   TEST_JWT_SECRET,
   type TestServer,
   uniqueUser,
 } from './test-support/harness';
-import { hasRedisServer } from './test-support/redis-server';
 import { ServerProcess } from './test-support/server-process';
 import { SseClient } from './test-support/sse-client';
 import { seededRandom, waitFor } from './test-support/stream-checks';
@@ -68,7 +69,7 @@ async function health(server: TestServer) {
   };
 }
 
-describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('stream lifecycle (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend, {
@@ -241,7 +242,7 @@ describe.each(backends)('stream lifecycle (%s Redis)', (backend) => {
   });
 });
 
-describe.each(backends)('graceful shutdown (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('graceful shutdown (%s Redis)', (backend) => {
   it('sends every open stream a retry: of 500..5500 ms, ends it, and close() resolves within 10 s', async () => {
     const server = await startTestServer(backend);
     const clients = await Promise.all(
@@ -313,12 +314,11 @@ describe.each(backends)('graceful shutdown (%s Redis)', (backend) => {
   });
 });
 
-describe.skipIf(!hasRedisServer)('process signals (real Redis)', () => {
+describe.each(sharedBackends)('process signals (%s Redis)', (backend) => {
   it('exits with code 0 within 10 s on SIGTERM while a stream is open, after telling it to retry', {
     timeout: 90_000,
   }, async () => {
-    const redis = await sharedRedisServer();
-    const proc = await ServerProcess.start({ REDIS_URL: redis.url });
+    const proc = await ServerProcess.start(await redisEnv(backend));
     try {
       const token = await new SessionTokens(TEST_JWT_SECRET).sign(uniqueUser());
       const client = await SseClient.open(`${proc.url}/api/events`, { token });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionTokens } from './auth/session-tokens';
-import { TEST_JWT_SECRET, uniqueUser } from './test-support/harness';
-import { hasRedisServer, RedisServerProcess } from './test-support/redis-server';
+import { redisEnv, sharedBackends, TEST_JWT_SECRET, uniqueUser } from './test-support/harness';
+import { hasRedisServer } from './test-support/redis-server';
 import { ServerProcess } from './test-support/server-process';
 import { checkChain, ResumingStream } from './test-support/stream-checks';
 
@@ -11,23 +11,18 @@ if (!hasRedisServer) {
   );
 }
 
-/** Two server processes on one redis-server, as behind a load balancer with no sticky sessions. */
-describe.skipIf(!hasRedisServer)('several server processes on one Redis', () => {
-  let redis: RedisServerProcess;
+/** Two server processes on one Redis or cluster, as behind a load balancer with no sticky sessions. */
+describe.each(sharedBackends)('several server processes on one %s Redis', (backend) => {
   let a: ServerProcess;
   let b: ServerProcess;
   const tokens = new SessionTokens(TEST_JWT_SECRET);
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    [a, b] = await Promise.all([
-      ServerProcess.start({ REDIS_URL: redis.url }),
-      ServerProcess.start({ REDIS_URL: redis.url }),
-    ]);
+    const env = await redisEnv(backend);
+    [a, b] = await Promise.all([ServerProcess.start(env), ServerProcess.start(env)]);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
   });
 
   it('streams a task started on B to a client on A, and the client resumes on B when A is killed', {

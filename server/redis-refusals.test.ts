@@ -6,7 +6,9 @@ import { createLogger } from './logger';
 import { createRedisPair } from './redis';
 import { type RunningServer, startServer } from './start-server';
 import { TEST_JWT_SECRET, testConfig, uniqueUser } from './test-support/harness';
+import { RedisClusterProcess } from './test-support/redis-cluster';
 import { hasRedisServer, RedisServerProcess } from './test-support/redis-server';
+import { waitFor } from './test-support/stream-checks';
 
 const tokens = new SessionTokens(TEST_JWT_SECRET);
 
@@ -19,6 +21,7 @@ class CapturedLog extends Writable {
   }
 }
 
+// One Redis told to refuse writes (CONFIG SET) or paused (CLIENT PAUSE); a whole cluster not answering is below.
 describe.skipIf(!hasRedisServer)('Redis refusing or stalling (real Redis)', () => {
   let redis: RedisServerProcess;
   let server: RunningServer;
@@ -95,5 +98,58 @@ describe.skipIf(!hasRedisServer)('Redis refusing or stalling (real Redis)', () =
     );
     expect(res.status).toBe(503);
     expect(tookMs).toBeLessThan(1000);
+  });
+});
+
+// Its own cluster, stopped for good by the test: the one cluster of this file.
+describe.skipIf(!hasRedisServer)('a Redis Cluster no node of which answers', () => {
+  let cluster: RedisClusterProcess;
+  let server: RunningServer;
+  beforeAll(async () => {
+    cluster = await RedisClusterProcess.start();
+    const config = testConfig({ REDIS_CLUSTER_NODES: cluster.seeds, REDIS_COMMAND_TIMEOUT_MS: '500' });
+    server = await startServer(config);
+  });
+  afterAll(async () => {
+    await server.close({ timeoutMs: 1000 });
+    await cluster.stop();
+  });
+
+  it('answers 503 within the command timeout instead of holding requests while the client reconnects', {
+    timeout: 30_000,
+  }, async () => {
+    const user = uniqueUser();
+    const headers = {
+      authorization: `Bearer ${await tokens.sign(user)}`,
+      'content-type': 'application/json',
+    };
+    expect((await fetch(`${server.url}/api/tasks`, { headers })).status).toBe(200);
+    await cluster.stop();
+    // Until the client notices, commands fail on their node's connection; from then on they wait
+    // in the cluster client's own queue, which is what the requests below must not hang in.
+    await waitFor(
+      () => server.services.redis.commands.status === 'reconnecting',
+      5000,
+      'the client to reconnect',
+    );
+    const requests: Array<[string, RequestInit]> = [
+      ['/api/health', {}],
+      ['/api/tasks', { headers }],
+      ['/api/tasks', { method: 'POST', headers, body: JSON.stringify({ type: 'seo_init' }) }],
+      ['/api/events', { headers }],
+      ['/api/inbox', { headers }],
+    ];
+    for (const [path, init] of requests) {
+      const startedAt = Date.now();
+      const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+      const tookMs = Date.now() - startedAt;
+      const body = (await res.json()) as { redis?: string; error?: { code: string } };
+      process.stdout.write(
+        `[cluster down] ${init.method ?? 'GET'} ${path} answered ${res.status} after ${tookMs} ms\n`,
+      );
+      expect(res.status, path).toBe(503);
+      expect(body.redis ?? body.error?.code, path).toMatch(/^(down|redis-unavailable)$/);
+      expect(tookMs, path).toBeLessThan(2000);
+    }
   });
 });

@@ -38,6 +38,41 @@ export function requestConnectionOptions(commandTimeoutMs: number): RedisOptions
   };
 }
 
+/**
+ * A cluster client whose commands time out as a single connection's do. `commandTimeout` in
+ * `redisOptions` only starts once a command reaches a node; while the client reaches no node (the
+ * whole cluster down, a partition) commands waited in its offline queue for as long as that lasted.
+ */
+class TimedCluster extends Cluster {
+  override sendCommand(...args: Parameters<Cluster['sendCommand']>): unknown {
+    const timeoutMs = this.options.redisOptions?.commandTimeout;
+    if (timeoutMs !== undefined) args[0].setTimeout(timeoutMs);
+    return super.sendCommand(...args);
+  }
+}
+
+/**
+ * A Redis Cluster client on `nodes` (`host:port` seeds), each node connection made with
+ * `redisOptions`; `shardedSubscribers` for the connection that SSUBSCRIBEs.
+ */
+export function createClusterClient(
+  nodes: readonly string[],
+  redisOptions: RedisOptions,
+  { shardedSubscribers = false }: { shardedSubscribers?: boolean } = {},
+): Cluster {
+  const seeds = nodes.map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+  return new TimedCluster(seeds, {
+    redisOptions,
+    shardedSubscribers,
+    // Off: it defers each command to setImmediate, which cost 1 ms per SSUBSCRIBE on a busy machine.
+    enableAutoPipelining: false,
+    clusterRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+  });
+}
+
 export function createRedisPair(
   url: string | undefined,
   {
@@ -53,21 +88,9 @@ export function createRedisPair(
     maxRetriesPerRequest: null,
   };
   if (clusterNodes?.length) {
-    const seeds = clusterNodes.map((node) => {
-      const at = node.lastIndexOf(':');
-      return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
-    });
-    const cluster = (redisOptions: RedisOptions, shardedSubscribers: boolean) =>
-      new Cluster(seeds, {
-        redisOptions,
-        shardedSubscribers,
-        // Off: it defers each command to setImmediate, which cost 1 ms per SSUBSCRIBE on a busy machine.
-        enableAutoPipelining: false,
-        clusterRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
-      });
     return {
-      commands: cluster(options, false),
-      subscriber: cluster(subscriberOptions, true),
+      commands: createClusterClient(clusterNodes, options),
+      subscriber: createClusterClient(clusterNodes, subscriberOptions, { shardedSubscribers: true }),
       embedded: false,
     };
   }

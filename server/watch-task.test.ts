@@ -1,7 +1,7 @@
 import type { FetchLike } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes, main, watchTask } from '../scripts/watch-task';
-import { backends, startTestServer, type TestServer, uniqueUser } from './test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from './test-support/harness';
 
 // Slow enough (about 2 s for a brand analysis) that the watcher sees the task run, not just its end.
 const serverEnv = { SIMULATION_SPEED: '5' };
@@ -27,7 +27,7 @@ function taskEvents(lines: readonly string[]): Array<[string, number]> {
   });
 }
 
-describe.each(backends)('npm run watch (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('npm run watch (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend, serverEnv);

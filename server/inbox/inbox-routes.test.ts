@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxMaxEntries, inboxResponseSchema, type Task } from '../../protocol';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 
-describe.each(backends)('inbox routes (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('inbox routes (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);

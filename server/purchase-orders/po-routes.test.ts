@@ -4,7 +4,7 @@ import {
   purchaseOrderDetailResponseSchema,
   startedPurchaseOrderResponseSchema,
 } from '../../protocol';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 
 const sampleCsv = [
@@ -14,7 +14,7 @@ const sampleCsv = [
   'NW-1003,Bamboo tea whisk,5,18',
 ].join('\n');
 
-describe.each(backends)('purchase order routes (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('purchase order routes (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);

@@ -9,7 +9,7 @@ import {
   sortLeads,
   taskScript,
 } from '../../protocol';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 
 const strongPassword = 'correct-horse-42';
@@ -18,7 +18,7 @@ const registryTotal = getTaskType('reddit_leads').steps.reduce(
   0,
 );
 
-describe.each(backends)('Reddit leads and sign-up (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('Reddit leads and sign-up (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -218,7 +218,7 @@ describe.each(backends)('Reddit leads and sign-up (%s Redis)', (backend) => {
       expect(stored.some((l) => l.id === first)).toBe(false);
     });
 
-    it.runIf(backend === 'real')(
+    it.runIf(backend !== 'mock')(
       'serves the same leads from a restarted server on the same Redis',
       async () => {
         const user = uniqueUser('restart');

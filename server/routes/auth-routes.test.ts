@@ -2,7 +2,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/session-tokens';
 import {
-  backends,
+  backendsWithCluster,
+  sharedBackends,
   startTestServer,
   TEST_JWT_SECRET,
   type TestServer,
@@ -25,7 +26,7 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-describe.each(backends)('auth routes (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('auth routes (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -346,12 +347,12 @@ describe.each(backends)('auth routes (%s Redis)', (backend) => {
   });
 });
 
-describe.runIf(backends.includes('real'))('POST /api/auth/logout across processes (real Redis)', () => {
+describe.each(sharedBackends)('POST /api/auth/logout across processes (%s Redis)', (backend) => {
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    first = await startTestServer('real');
-    second = await startTestServer('real');
+    first = await startTestServer(backend);
+    second = await startTestServer(backend);
   });
   afterAll(async () => {
     await first.close();

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthResponseSchema } from '../../protocol';
 import { type RunningServer, startServer } from '../start-server';
 import {
-  backends,
-  sharedRedisServer,
+  backendsWithCluster,
+  redisEnv,
   startTestServer,
   TEST_JWT_SECRET,
   TEST_WORKER_TOKEN,
@@ -30,7 +30,7 @@ function sample(metrics: string, name: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
 }
 
-describe.each(backends)('operations (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('operations (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -106,6 +106,7 @@ describe.each(backends)('operations (%s Redis)', (backend) => {
   });
 });
 
+// Its own redis-server, stopped for good; the cluster stopped for good is in redis-refusals.test.ts.
 describe.skipIf(!hasRedisServer)('GET /api/health when Redis stops', () => {
   let redis: RedisServerProcess;
   let server: TestServer;
@@ -141,7 +142,7 @@ describe.skipIf(!hasRedisServer)('GET /api/health when Redis stops', () => {
   });
 });
 
-describe.each(backends)('logs (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('logs (%s Redis)', (backend) => {
   let running: RunningServer;
   const lines: string[] = [];
   beforeAll(async () => {
@@ -152,7 +153,7 @@ describe.each(backends)('logs (%s Redis)', (backend) => {
       },
     });
     const env: Record<string, string> = { LOG_LEVEL: 'debug' };
-    if (backend === 'real') env.REDIS_URL = (await sharedRedisServer()).url;
+    Object.assign(env, await redisEnv(backend));
     running = await startServer(testConfig(env), { log: pino({ level: 'debug' }, sink) });
   });
   afterAll(() => running.close());

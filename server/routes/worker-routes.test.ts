@@ -6,7 +6,7 @@ import {
   taskResponseSchema,
 } from '../../protocol';
 import {
-  backends,
+  backendsWithCluster,
   startTestServer,
   TEST_WORKER_TOKEN,
   type TestServer,
@@ -51,7 +51,7 @@ describe('worker routes without WORKER_TOKEN', () => {
   });
 });
 
-describe.each(backends)('worker routes (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('worker routes (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -271,7 +271,7 @@ describe.each(backends)('worker routes (%s Redis)', (backend) => {
   });
 });
 
-describe.each(backends)('POST /api/worker/progress (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('POST /api/worker/progress (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);

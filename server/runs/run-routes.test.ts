@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStatusOf, runsResponseSchema, type Task, taskResponseSchema } from '../../protocol';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 
-describe.each(backends)('runs (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('runs (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);

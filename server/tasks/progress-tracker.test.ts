@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskUpdateBody } from '../../protocol';
 import { AppError } from '../errors';
-import { createRedisPair, type RedisPair } from '../redis';
-import { backends, sharedRedisServer, uniqueUser } from '../test-support/harness';
+import type { RedisPair } from '../redis';
+import { backendsWithCluster, testRedisPair, uniqueUser } from '../test-support/harness';
 import { ProgressTracker } from './progress-tracker';
 import { TaskStore } from './task-store';
 
@@ -16,14 +16,13 @@ async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected an AppError, the promise resolved');
 }
 
-describe.each(backends)('ProgressTracker (%s Redis)', (backend) => {
+describe.each(backendsWithCluster)('ProgressTracker (%s Redis)', (backend) => {
   let redis: RedisPair;
   let store: TaskStore;
   let tracker: ProgressTracker;
 
   beforeAll(async () => {
-    const url = backend === 'real' ? (await sharedRedisServer()).url : undefined;
-    redis = createRedisPair(url);
+    redis = await testRedisPair(backend);
     store = new TaskStore(redis.commands, { logSize: 1000 });
     tracker = new ProgressTracker(store);
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { SessionTokens } from '../auth/session-tokens';
 import { type Config, loadConfig } from '../config';
+import { createRedisPair, type RedisPair } from '../redis';
 import { type RunningServer, startServer } from '../start-server';
 import { RedisClusterProcess } from './redis-cluster';
 import { hasRedisServer, RedisServerProcess } from './redis-server';
@@ -10,10 +11,13 @@ export type Backend = 'mock' | 'real' | 'cluster';
 /** Every server test runs against both; the real half needs Debian's redis-server. */
 export const backends: Backend[] = hasRedisServer ? ['mock', 'real'] : ['mock'];
 /**
- * The suites whose guarantees depend on key layout and fan-out (streams, replay, isolation, the
- * stall sweep) run on a real 3-master Redis Cluster too: a cluster per test file, about 1.5 s to start.
+ * Every suite that stores or streams through Redis runs on a real 3-master Redis Cluster too: a
+ * cluster per test file, about 1.5 s to start. Only tests that need one Redis process (to restart
+ * it, restore an RDB, stall it) stay on `backends` or on their own redis-server.
  */
 export const backendsWithCluster: Backend[] = hasRedisServer ? [...backends, 'cluster'] : backends;
+/** The backends several server processes can share (each has its own ioredis-mock): one Redis and the cluster. */
+export const sharedBackends: Backend[] = backendsWithCluster.filter((b) => b !== 'mock');
 
 export const TEST_JWT_SECRET = 'taskstream-test-secret-0123456789abcdef';
 export const TEST_WORKER_TOKEN = 'worker-token-for-tests-0123456789';
@@ -49,6 +53,12 @@ export async function redisEnv(backend: Backend): Promise<Record<string, string>
   if (backend === 'real') return { REDIS_URL: (await sharedRedisServer()).url };
   if (backend === 'cluster') return { REDIS_CLUSTER_NODES: (await sharedRedisCluster()).seeds };
   return {};
+}
+
+/** A command + subscriber pair on `backend`'s shared Redis (a fresh ioredis-mock for the mock); the caller closes it. */
+export async function testRedisPair(backend: Backend): Promise<RedisPair> {
+  const { REDIS_URL, REDIS_CLUSTER_NODES } = await redisEnv(backend);
+  return createRedisPair(REDIS_URL, { clusterNodes: REDIS_CLUSTER_NODES?.split(',') });
 }
 
 // Registered while the test file is collected (hooks added from inside a running hook are ignored),
