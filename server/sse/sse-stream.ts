@@ -19,9 +19,17 @@ export interface SseStreamOptions {
   retryMs: number;
   /** When the session ends (ms since epoch): the registry's one expiry sweep sends `auth-expired` then. */
   expiresAt: number;
-  /** What follows `retry:` when the response opens (the `connected` frame), made at that moment. */
-  preamble?: () => string;
+  /** Sent in the `connected` frame that follows `retry:` when the response opens (see `ensureOpen`). */
+  heartbeatMs?: number;
 }
+
+/**
+ * Told once when a stream closes. An object with a method rather than a closure: every open stream
+ * has two (its registry and its subscription), and a closure with its context costs ~100 bytes each.
+ */
+export type CloseListener =
+  | ((reason: StreamEndReason) => void)
+  | { streamClosed(reason: StreamEndReason, stream: SseStream): void };
 
 /**
  * Frames go straight to the socket as HTTP/1.1 chunks once the headers are out: Express gives every
@@ -71,7 +79,8 @@ export class SseStream {
   /** The headers are out: from here on, a failure can only end the stream, not answer a status. */
   opened = false;
   endReason: StreamEndReason | null = null;
-  private readonly closeListeners: Array<(reason: StreamEndReason) => void> = [];
+  private closeListener: CloseListener | null = null;
+  private moreCloseListeners: CloseListener[] | null = null;
   /** Set once the headers are out, when frames can bypass `res` (chunked, a body, nothing queued in `res`). */
   private socket: Socket | null = null;
   /** Output waiting for the socket to drain, oldest first. */
@@ -134,9 +143,15 @@ export class SseStream {
     }
   }
 
-  /** Opens the response (see `open`) unless something written already did. */
+  /** Opens the response (see `open`, with the `connected` frame) unless something written already did. */
   ensureOpen(): void {
-    if (!this.opened) this.open(this.options.preamble?.() ?? '');
+    if (this.opened) return;
+    const { heartbeatMs } = this.options;
+    this.open(
+      heartbeatMs === undefined
+        ? ''
+        : frameJson('connected', { userId: this.userId, serverTime: new Date().toISOString(), heartbeatMs }),
+    );
   }
 
   /**
@@ -217,9 +232,15 @@ export class SseStream {
   }
 
   /** Runs `listener` when the stream closes — at once if it already has (a late listener must not miss it). */
-  onClose(listener: (reason: StreamEndReason) => void): void {
-    if (this.closed) listener(this.endReason ?? 'client-closed');
-    else this.closeListeners.push(listener);
+  onClose(listener: CloseListener): void {
+    if (this.closed) this.tell(listener, this.endReason ?? 'client-closed');
+    else if (!this.closeListener) this.closeListener = listener;
+    else (this.moreCloseListeners ??= []).push(listener);
+  }
+
+  private tell(listener: CloseListener, reason: StreamEndReason): void {
+    if (typeof listener === 'function') listener(reason);
+    else listener.streamClosed(reason, this);
   }
 
   private sinkBuffered(): number {
@@ -305,6 +326,11 @@ export class SseStream {
     if (this.closed) return;
     this.closed = true;
     this.endReason = reason;
-    for (const listener of this.closeListeners) listener(reason);
+    const first = this.closeListener;
+    const more = this.moreCloseListeners;
+    this.closeListener = null;
+    this.moreCloseListeners = null;
+    if (first) this.tell(first, reason);
+    if (more) for (const listener of more) this.tell(listener, reason);
   }
 }

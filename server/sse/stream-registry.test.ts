@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SseStream, StreamEndReason } from './sse-stream';
+import type { CloseListener, SseStream, StreamEndReason } from './sse-stream';
 import { StreamRegistry } from './stream-registry';
 
 /** Just what the registry touches of a stream: what it was sent, and how it ended. */
 function fakeStream(userId: string, expiresAt: number) {
-  const listeners: Array<(reason: StreamEndReason) => void> = [];
+  const listeners: CloseListener[] = [];
   const fake = {
     userId,
     expiresAt,
@@ -19,9 +19,12 @@ function fakeStream(userId: string, expiresAt: number) {
     write() {},
     end(reason: StreamEndReason) {
       fake.endedWith = reason;
-      for (const l of listeners) l(reason);
+      for (const l of listeners) {
+        if (typeof l === 'function') l(reason);
+        else l.streamClosed(reason, fake as unknown as SseStream);
+      }
     },
-    onClose(listener: (reason: StreamEndReason) => void) {
+    onClose(listener: CloseListener) {
       listeners.push(listener);
     },
   };

@@ -68,7 +68,12 @@ export class StreamRegistry {
     if (!this.timer) this.startHeartbeat();
     this.expireAt(stream);
     // Last: a stream whose client already left is removed at once (and may stop the heartbeat).
-    stream.onClose((reason) => this.remove(stream, reason));
+    stream.onClose(this);
+  }
+
+  /** A stream of this registry closed (see `add`). */
+  streamClosed(reason: StreamEndReason, stream: SseStream): void {
+    this.remove(stream, reason);
   }
 
   private remove(stream: SseStream, reason: StreamEndReason): void {

@@ -40,7 +40,8 @@ export interface BusMetrics {
  * ahead, it fills the gap from the log — so nothing is lost or repeated.
  */
 export class EventBus {
-  private readonly byUser = new Map<string, Set<Subscription>>();
+  /** Each user's subscriptions here: most users have one stream, held without a Set around it. */
+  private readonly byUser = new Map<string, Subscription | Set<Subscription>>();
   /** Each user with a stream here: their channel's SUBSCRIBE, settled once Redis confirmed it. */
   private readonly channels = new Map<string, Promise<void>>();
   private readonly reads = new Map<string, Promise<LogRead>>();
@@ -118,7 +119,7 @@ export class EventBus {
       }).then(() => undefined);
       batch = { channels: [], done, settle };
       this.subscribeBatch = batch;
-      process.nextTick(() => this.flushSubscribes());
+      setImmediate(() => this.flushSubscribes());
     }
     batch.channels.push(channel);
     return batch.done;
@@ -167,7 +168,7 @@ export class EventBus {
   }
 
   private fillAll(): void {
-    for (const subs of this.byUser.values()) for (const sub of subs) void sub.fill();
+    for (const subs of this.byUser.values()) for (const sub of each(subs)) void sub.fill();
   }
 
   /** Channel SUBSCRIBEs and UNSUBSCRIBEs this process has sent since it started (the churn). */
@@ -178,7 +179,7 @@ export class EventBus {
   /** Open subscriptions of this process (every open stream has one). */
   get subscriptionCount(): number {
     let n = 0;
-    for (const subs of this.byUser.values()) n += subs.size;
+    for (const subs of this.byUser.values()) n += subs instanceof Set ? subs.size : 1;
     return n;
   }
 
@@ -197,27 +198,33 @@ export class EventBus {
     this.metrics.published(event);
     const subs = this.byUser.get(event.task.ownerId);
     if (!subs) return;
-    for (const sub of subs) sub.onPublished(event);
+    if (subs instanceof Set) for (const sub of subs) sub.onPublished(event);
+    else subs.onPublished(event);
   }
 
   /** Registers a subscription; it buffers live events until `start()` has caught it up. */
   subscribe(userId: string, handler: SubscriptionHandler): Subscription {
     const sub = new Subscription(userId, this, handler);
-    let subs = this.byUser.get(userId);
+    const subs = this.byUser.get(userId);
     if (!subs) {
-      subs = new Set();
-      this.byUser.set(userId, subs);
+      this.byUser.set(userId, sub);
       void this.listen(userId).catch(() => undefined);
+    } else if (subs instanceof Set) {
+      subs.add(sub);
+    } else {
+      this.byUser.set(userId, new Set([subs, sub]));
     }
-    subs.add(sub);
     return sub;
   }
 
   unsubscribe(sub: Subscription): void {
     const subs = this.byUser.get(sub.userId);
-    if (!subs) return;
-    subs.delete(sub);
-    if (subs.size > 0) return;
+    if (subs instanceof Set) {
+      subs.delete(sub);
+      if (subs.size > 0) return;
+    } else if (subs !== sub) {
+      return;
+    }
     this.byUser.delete(sub.userId);
     // Sent after any SUBSCRIBE of this user on the same connection, so a stream that opens right
     // after resubscribes in order; a failed UNSUBSCRIBE only leaves a channel whose events are ignored.
@@ -262,7 +269,7 @@ export class EventBus {
       const [epoch, seq] = heads[i] ?? [];
       if (!epoch) return;
       const head = { epoch, seq: Number(seq ?? 0) };
-      for (const sub of this.byUser.get(u) ?? []) if (sub.isBehind(head)) void sub.fill();
+      for (const sub of each(this.byUser.get(u))) if (sub.isBehind(head)) void sub.fill();
     });
   }
 
@@ -287,6 +294,11 @@ export class EventBus {
   recordGapFill(): void {
     this.metrics.gapFilled();
   }
+}
+
+function each(subs: Subscription | Set<Subscription> | undefined): Iterable<Subscription> {
+  if (!subs) return [];
+  return subs instanceof Set ? subs : [subs];
 }
 
 /** One stream's position in its user's event sequence. */
@@ -354,6 +366,11 @@ export class Subscription {
   /** True when the user's head is past this subscription, or in an epoch it has not reset into. */
   isBehind(head: EventPosition): boolean {
     return this.state === 'live' && (head.epoch !== this.epoch || head.seq > this.lastSeq);
+  }
+
+  /** Its stream closed (a stream's close listener, without a closure per stream). */
+  streamClosed(): void {
+    this.close();
   }
 
   close(): void {
