@@ -11,19 +11,13 @@
  *   npx tsx bench/po-render.ts --seconds 3 --tasks 10 --windows 1000@1,100@4
  *   --profile prints where the page's main thread spent its time (self time per function, top 12)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
-import { chromiumLaunchOptions } from '../e2e/chromium';
+import type { Page } from 'playwright-core';
 import { newPurchaseOrder, purchaseOrderScript, stagesOf } from '../protocol';
-import { loadConfig } from '../server/config';
 import { newPurchaseOrderId, PurchaseOrderStore } from '../server/purchase-orders/po-store';
-import { createRedisPair } from '../server/redis';
-import { type RunningServer, startServer } from '../server/start-server';
-import { type RedisProc, repoRoot, startRedis } from './procs';
+import type { RunningServer } from '../server/start-server';
+import { measureWhile, paceReports, runBench, startBenchSession, writeResults } from './page-driver';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,49 +59,6 @@ interface Row {
   samples: number;
 }
 
-/** Plain JS, because tsx's name-keeping helpers do not exist inside the page. */
-const installProbe = `(() => {
-  const probe = { frames: 0, start: performance.now(), longTasks: [], latencies: [] };
-  const pattern = /sent@(\\d+)/g;
-  let raf = 0;
-  const frame = () => { probe.frames++; raf = requestAnimationFrame(frame); };
-  raf = requestAnimationFrame(frame);
-  const longTasks = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
-  });
-  longTasks.observe({ type: 'longtask', buffered: false });
-  const seen = new Set();
-  const see = (text, now) => {
-    if (!text) return;
-    for (const m of text.matchAll(pattern)) {
-      if (seen.has(m[1])) continue;
-      seen.add(m[1]);
-      probe.latencies.push(now - Number(m[1]));
-    }
-  };
-  const mutations = new MutationObserver((records) => {
-    const now = Date.now();
-    for (const r of records) {
-      if (r.type === 'characterData') see(r.target.textContent, now);
-      else for (const node of r.addedNodes) see(node.textContent, now);
-    }
-  });
-  mutations.observe(document.body, { subtree: true, childList: true, characterData: true });
-  probe.stop = () => { cancelAnimationFrame(raf); longTasks.disconnect(); mutations.disconnect(); };
-  window.__probe = probe;
-})()`;
-
-const readProbe = `(() => {
-  const probe = window.__probe;
-  probe.stop();
-  return { frames: probe.frames, elapsedMs: performance.now() - probe.start, longTasks: probe.longTasks, latencies: probe.latencies };
-})()`;
-
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-
 const stages = stagesOf('po_processing');
 
 /** Creates `taskCount` POs for alice, each with its record and a running task no worker drives. */
@@ -136,38 +87,22 @@ async function createPurchaseOrders(
 }
 
 /** `rate` progress reports a second in total, round-robin over the POs, for `ms`; the stage follows the percent. */
-async function drive(
+function drive(
   server: RunningServer,
   pos: { id: string; data: Record<string, string | number> }[],
   rate: number,
   ms: number,
 ): Promise<number> {
-  const tracker = server.services.tracker;
-  const perTask = rate / pos.length;
-  const end = Date.now() + ms;
-  let sent = 0;
-  await Promise.all(
-    pos.map(async ({ id, data }, lane) => {
-      let step = 0;
-      const started = Date.now() + (lane * 1000) / rate;
-      while (Date.now() < end) {
-        const due = started + (step * 1000) / perTask;
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        step++;
-        const current = 1 + (step % 98);
-        const stage = stages[Math.min(stages.length - 1, Math.floor(current / 34))] ?? 'ai_parsing';
-        await tracker.update(id, {
-          progress: { current },
-          stage,
-          message: `Working, sent@${Date.now()}`,
-          data,
-        });
-        sent++;
-      }
-    }),
-  );
-  return sent;
+  return paceReports(pos, rate, ms, async ({ id, data }, step) => {
+    const current = 1 + (step % 98);
+    const stage = stages[Math.min(stages.length - 1, Math.floor(current / 34))] ?? 'ai_parsing';
+    await server.services.tracker.update(id, {
+      progress: { current },
+      stage,
+      message: `Working, sent@${Date.now()}`,
+      data,
+    });
+  });
 }
 
 interface CpuProfile {
@@ -201,85 +136,55 @@ async function measure(
   cpu: number,
 ): Promise<Row> {
   const pos = await createPurchaseOrders(server);
-  await page.goto(`${server.url}${target.path}`);
-  await page.locator('[data-connection="live"]').first().waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(800);
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
-  await page.evaluate(installProbe);
-  if (args.profile) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.start');
-  }
-  const sent = await drive(server, pos, rate, seconds * 1000);
-  if (args.profile) printHotspots(target.name, (await cdp.send('Profiler.stop')).profile);
-  await page.waitForTimeout(500);
-  const metrics = (await page.evaluate(readProbe)) as {
-    frames: number;
-    elapsedMs: number;
-    longTasks: number[];
-    latencies: number[];
-  };
+  const { sent, fps, longTasks, longestMs, p50, p99, max, samples } = await measureWhile(
+    page,
+    `${server.url}${target.path}`,
+    async () => {
+      if (args.profile) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
+      const sent = await drive(server, pos, rate, seconds * 1000);
+      if (args.profile) printHotspots(target.name, (await cdp.send('Profiler.stop')).profile);
+      return sent;
+    },
+    {
+      settleMs: 800,
+      drainMs: 500,
+      beforeProbe: async () => {
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+      },
+    },
+  );
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   await cdp.detach();
   await Promise.all(pos.map(({ id }) => server.services.tracker.complete(id, {}, 'done')));
-  const latencies = metrics.latencies.sort((a, b) => a - b);
-  return {
-    page: target.name,
-    rate,
-    cpu,
-    sent,
-    fps: Math.round((metrics.frames * 1000) / metrics.elapsedMs),
-    longTasks: metrics.longTasks.length,
-    longestMs: Math.round(Math.max(0, ...metrics.longTasks)),
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    samples: latencies.length,
-  };
+  return { page: target.name, rate, cpu, sent, fps, longTasks, longestMs, p50, p99, max, samples };
 }
 
 async function main(): Promise<void> {
-  if (args.build || !existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  }
-  let redis: RedisProc | null = null;
-  try {
-    redis = await startRedis();
-  } catch {
-    redis = null;
-  }
-  const config = loadConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-po-secret-0123456789abcdef0123456',
-    MAX_STREAMS_PER_USER: '50',
-    ...(redis ? { REDIS_URL: redis.url } : {}),
+  const session = await startBenchSession({
+    build: args.build,
+    realRedis: true,
+    env: { JWT_SECRET: 'bench-po-secret-0123456789abcdef0123456', MAX_STREAMS_PER_USER: '50' },
   });
-  const server = await startServer(config, redis ? {} : { redis: createRedisPair(undefined) });
-  const browser = await chromium.launch(chromiumLaunchOptions);
   const rows: Row[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByRole('button', { name: 'Sign in as alice' }).click();
-    await page.getByRole('heading', { name: 'Communities', level: 1 }).waitFor();
     for (const { rate, cpu } of windows) {
       for (const target of pages) {
-        const row = await measure(server, page, target, rate, cpu);
+        const row = await measure(session.server, session.page, target, rate, cpu);
         rows.push(row);
         console.log(JSON.stringify(row));
       }
     }
   } finally {
-    await browser.close();
-    await server.close({ timeoutMs: 1000 });
-    await redis?.stop();
+    await session.close();
   }
-  const lines = [
+  writeResults('po-render-latest.md', [
     '# Purchase orders page: render budget',
     '',
-    `${taskCount} POs, ${seconds} s per window, Chromium headless, ${redis ? 'redis-server' : 'ioredis-mock'}; ${new Date().toISOString()}; ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+    `${taskCount} POs, ${seconds} s per window, Chromium headless, ${session.redisName}; ${new Date().toISOString()}; ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
     '',
     '| page | events/s | CPU slowdown | sent | fps | long tasks (> 50 ms) | longest ms | event→DOM p50 ms | p99 ms | max ms | samples |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -288,14 +193,7 @@ async function main(): Promise<void> {
         `| ${r.page} | ${r.rate} | ${r.cpu}× | ${r.sent} | ${r.fps} | ${r.longTasks} | ${r.longestMs} | ${r.p50} | ${r.p99} | ${r.max} | ${r.samples} |`,
     ),
     '',
-  ];
-  const out = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'po-render-latest.md'), lines.join('\n'));
-  console.log(lines.join('\n'));
+  ]);
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

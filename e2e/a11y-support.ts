@@ -16,12 +16,6 @@ export function startSlowServer(): Promise<RunningServer> {
   return startE2eServer({ SIMULATION_SPEED: '0.25', HEARTBEAT_MS: '2000', LOGIN_RATE_LIMIT: '1000' });
 }
 
-export async function signIn(page: Page, url: string, user: 'alice' | 'bob'): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-}
-
 /** The paths of the main navigation, read from the page: pages added later are checked too. */
 export async function navPaths(page: Page): Promise<string[]> {
   const menu = page.getByRole('button', { name: 'Open menu' });
@@ -106,10 +100,4 @@ export function horizontalOverflow(page: Page): Promise<string> {
       .map((e) => `<${e.tagName.toLowerCase()} class="${String(e.getAttribute('class')).slice(0, 60)}">`);
     return `${over} px wider: ${culprits.join(', ')}`;
   });
-}
-
-/** Waits for the page's heading after a navigation (pages load lazily). */
-export async function openPage(page: Page, url: string, path: string): Promise<void> {
-  await page.goto(`${url}${path}`);
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }

@@ -9,11 +9,10 @@ import {
   indicator,
   navPaths,
   openAllDetails,
-  openPage,
-  signIn,
   startSlowServer,
   startTasks,
 } from './a11y-support';
+import { openPage, signIn } from './sign-in';
 
 /**
  * axe-core (WCAG 2.2 AA + best practice) on every page of the main navigation — the gallery among

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { RunningServer } from '../server/start-server';
-import { indicator, signIn, startSlowServer, startTasks } from './a11y-support';
+import { indicator, startSlowServer, startTasks } from './a11y-support';
+import { signIn } from './sign-in';
 
 /**
  * A keyboard user never loses their place: after each step focus is on an element (never

@@ -5,8 +5,7 @@ import { healthResponseSchema } from '../protocol';
 import type { RedisPair } from '../server/redis';
 import type { RunningServer } from '../server/start-server';
 import { startE2eServer } from './server';
-
-const _JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
+import { signIn } from './sign-in';
 
 /** The real server on an ephemeral port, serving the built SPA from dist/. */
 async function start(env: Record<string, string> = {}, redis?: RedisPair): Promise<RunningServer> {
@@ -17,12 +16,6 @@ async function start(env: Record<string, string> = {}, redis?: RedisPair): Promi
 function embeddedRedis(port: number): RedisPair {
   const commands = new RedisMock({ port }) as unknown as Redis;
   return { commands, subscriber: commands.duplicate(), embedded: true };
-}
-
-async function signIn(page: Page, url: string, user = 'alice'): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await expect(page.getByRole('heading', { name: 'Communities', level: 1 })).toBeVisible();
 }
 
 function indicator(page: Page) {

@@ -13,6 +13,7 @@ import {
   type UpstreamProcess,
   WORKER_TOKEN,
 } from './load-balancer-stack';
+import { signIn } from './sign-in';
 
 /**
  * deploy/nginx.conf, as shipped, in front of two server processes on one redis-server or on a
@@ -41,12 +42,6 @@ if (!hasNginx || !hasRedisServer) {
   process.stderr.write(
     '\n*** e2e/load-balancer.spec.ts SKIPPED: it needs nginx and redis-server installed ***\n\n',
   );
-}
-
-async function signIn(page: Page, url: string, user: string): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await expect(page.getByRole('heading', { name: 'Communities', level: 1 })).toBeVisible();
 }
 
 function indicator(page: Page) {

@@ -3,6 +3,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { healthResponseSchema } from '../protocol';
 import type { RunningServer } from '../server/start-server';
 import { startE2eServer } from './server';
+import { signIn } from './sign-in';
 
 const screenshotDir = process.env.E2E_SCREENSHOT_DIR ?? 'test-results/operations';
 
@@ -13,9 +14,7 @@ test.beforeAll(async () => {
 test.afterAll(() => server.close({ timeoutMs: 1000 }));
 
 async function openOperations(page: Page): Promise<void> {
-  await page.goto(`${server.url}/sign-in?next=%2Foperations`);
-  await page.getByRole('button', { name: 'Sign in as alice' }).click();
-  await expect(page.getByRole('heading', { name: 'Operations', level: 1 })).toBeVisible();
+  await signIn(page, server.url, 'alice', { path: '/operations', heading: 'Operations' });
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
 }
 

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import type { RunningServer } from '../server/start-server';
 import { startE2eServer } from './server';
+import { openPage, signIn } from './sign-in';
 
 const csv = [
   'sku,description,quantity,unit_price',
@@ -15,12 +16,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server.close({ timeoutMs: 1000 }));
 
-async function openPage(page: Page): Promise<void> {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByRole('button', { name: 'Sign in as alice' }).click();
-  await expect(page.getByRole('heading', { name: 'Communities', level: 1 })).toBeVisible();
-  await page.goto(`${server.url}/purchase-orders`);
-  await expect(page.getByRole('heading', { name: 'Purchase orders', level: 1 })).toBeVisible();
+async function openPurchaseOrders(page: Page): Promise<void> {
+  await signIn(page, server.url);
+  await openPage(page, server.url, '/purchase-orders', 'Purchase orders');
   await expect(page.locator('[data-connection]').first()).toHaveAttribute('data-connection', 'live');
 }
 
@@ -43,7 +41,7 @@ async function uploadThroughChooser(page: Page, poNumber: string, failAt?: strin
 test('an uploaded CSV goes through the three stages in order, told in the feed, to completed', async ({
   page,
 }) => {
-  await openPage(page);
+  await openPurchaseOrders(page);
   await uploadThroughChooser(page, 'PO-E2E-1');
   const card = page.getByTestId('po-card').filter({ hasText: 'PO-E2E-1' });
   await expect(card).toContainText('37 line items');
@@ -92,7 +90,7 @@ test('an uploaded CSV goes through the three stages in order, told in the feed, 
 });
 
 test('a PO failing in database_save shows the error entry, and Retry starts it again', async ({ page }) => {
-  await openPage(page);
+  await openPurchaseOrders(page);
   await uploadThroughChooser(page, 'PO-E2E-FAIL', 'database_save');
   const card = page.getByTestId('po-card').filter({ hasText: 'PO-E2E-FAIL' });
   await expect(card).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
@@ -106,7 +104,7 @@ test('a PO failing in database_save shows the error entry, and Retry starts it a
 });
 
 test('a bad file is refused with its line and column, and nothing starts', async ({ page }) => {
-  await openPage(page);
+  await openPurchaseOrders(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('po-drop-zone').click();
   await (await chooser).setFiles({
@@ -124,7 +122,7 @@ test('a bad file is refused with its line and column, and nothing starts', async
 for (const width of [1280, 375]) {
   test(`has no axe violations and no horizontal overflow at ${width} px`, async ({ page }) => {
     await page.setViewportSize({ width, height: 900 });
-    await openPage(page);
+    await openPurchaseOrders(page);
     await uploadThroughChooser(page, `PO-W${width}`, 'shopify_sync');
     const card = page.getByTestId('po-card').filter({ hasText: `PO-W${width}` });
     await expect(card).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });

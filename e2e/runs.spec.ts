@@ -2,19 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import type { RunningServer } from '../server/start-server';
 import { startE2eServer } from './server';
+import { signIn } from './sign-in';
 
-const _JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 /** Where the spec leaves its screenshots for a person to look at. */
 const shots = process.env.RUNS_SCREENSHOTS ?? '';
 
 async function start(): Promise<RunningServer> {
   return startE2eServer({ SIMULATION_SPEED: '2', HEARTBEAT_MS: '2000' });
-}
-
-async function signIn(page: Page, url: string, user = 'alice'): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await expect(page.getByRole('heading', { name: 'Communities', level: 1 })).toBeVisible();
 }
 
 /** Starts a run from the Runs page's form and returns its id (from its row's link). */

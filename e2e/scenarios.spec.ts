@@ -4,6 +4,7 @@ import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { getTaskType, type TaskType } from '../protocol';
 import { startE2eServer } from './server';
+import { signIn } from './sign-in';
 
 /**
  * The mock scenarios in Chromium: `npm run dev:mocks` (Vite in `mocks` mode, MSW in a service
@@ -42,10 +43,10 @@ test.afterAll(async () => {
 /** Opens the app on a scenario; signs in when the scenario starts signed out. */
 async function openScenario(page: Page, scenario: string, path = '/'): Promise<void> {
   await page.goto(`${url}${path}?scenario=${scenario}`);
-  const signIn = page.getByRole('heading', { name: 'Sign in to taskstream' });
+  const signInHeading = page.getByRole('heading', { name: 'Sign in to taskstream' });
   const anyPage = page.getByRole('heading', { level: 1 });
   await expect(anyPage).toBeVisible();
-  if (await signIn.isVisible()) await page.getByRole('button', { name: 'Sign in as alice' }).click();
+  if (await signInHeading.isVisible()) await page.getByRole('button', { name: 'Sign in as alice' }).click();
   await expect(page.getByTestId('scenario-toolbar').getByRole('combobox')).toHaveValue(scenario);
 }
 
@@ -174,9 +175,7 @@ test('the production build ships no mocks, and its gallery says scenarios are de
   const server = await startE2eServer();
   const page = await browser.newPage();
   try {
-    await page.goto(`${server.url}/sign-in?next=/demo`);
-    await page.getByRole('button', { name: 'Sign in as alice' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Demo gallery' })).toBeVisible();
+    await signIn(page, server.url, 'alice', { path: '/demo', heading: 'Demo gallery' });
     await expect(page.getByRole('note')).toContainText('Scenarios are dev-only');
     await expect(page.getByTestId('scenario-toolbar')).toHaveCount(0);
     await expect(page.getByRole('heading', { level: 2, name: 'Pipeline card' })).toBeVisible();

@@ -8,25 +8,22 @@ import { HttpResponse, http, type PathParams, type RequestHandler } from 'msw';
 import {
   ContractError,
   checkRetryable,
-  failStepFor,
   type ListPurchaseOrdersResponse,
   newPurchaseOrder,
+  nextAttempt,
   type PurchaseOrderDetail,
   type PurchaseOrderDetailResponse,
-  parsePurchaseOrderCsv,
   parsePurchaseOrderId,
-  parsePurchaseOrderUpload,
+  purchaseOrderEntry,
   purchaseOrderNotFound,
-  purchaseOrderSchema,
   purchaseOrderScript,
+  purchaseOrdersPerUser,
+  readPurchaseOrderUpload,
   type StartedPurchaseOrderResponse,
   type Task,
 } from '../protocol';
 import type { MockBackend } from './mock-backend';
 import { randomId } from './mock-sessions';
-
-/** As on the server: the newest POs per user. */
-const maxPurchaseOrders = 100;
 
 interface PoState {
   epoch: string;
@@ -67,11 +64,7 @@ export function createPurchaseOrderHandlers(backend: MockBackend, apiBase: strin
     return po;
   };
   const startAttempt = (userId: string, po: PurchaseOrderDetail, failAt: string | null | undefined): Task =>
-    backend.createTask(
-      userId,
-      { type: 'po_processing' },
-      purchaseOrderScript(po, failStepFor('po_processing', failAt)),
-    );
+    backend.createTask(userId, { type: 'po_processing' }, purchaseOrderScript(po, failAt));
 
   const rest =
     (fn: (info: { request: Request; params: PathParams }) => Promise<Response> | Response) =>
@@ -91,11 +84,16 @@ export function createPurchaseOrderHandlers(backend: MockBackend, apiBase: strin
       `${apiBase}/purchase-orders`,
       rest(async ({ request }) => {
         const userId = backend.sessions.authenticate(request);
-        if (!(request.headers.get('content-type') ?? '').startsWith('text/csv'))
-          throw new ContractError('unsupported-media-type', 'upload the purchase order as text/csv', 415);
         const now = new Date(backend.clock.now());
-        const upload = parsePurchaseOrderUpload(Object.fromEntries(new URL(request.url).searchParams), now);
-        const lineItems = parsePurchaseOrderCsv(await request.text(), parse);
+        const { upload, lineItems } = readPurchaseOrderUpload(
+          {
+            isCsv: (request.headers.get('content-type') ?? '').startsWith('text/csv'),
+            query: Object.fromEntries(new URL(request.url).searchParams),
+            csv: await request.text(),
+          },
+          parse,
+          now,
+        );
         const draft = newPurchaseOrder(
           { id: `po_${randomId(12)}`, taskId: 'pending', upload, lineItems },
           now,
@@ -104,8 +102,8 @@ export function createPurchaseOrderHandlers(backend: MockBackend, apiBase: strin
         const po = { ...draft, taskId: task.id };
         const list = posOf(userId);
         list.unshift(po);
-        list.splice(maxPurchaseOrders);
-        const body: StartedPurchaseOrderResponse = { purchaseOrder: purchaseOrderSchema.parse(po), task };
+        list.splice(purchaseOrdersPerUser.kept);
+        const body: StartedPurchaseOrderResponse = purchaseOrderEntry(po, task);
         return HttpResponse.json(body, { status: 202 });
       }),
     ),
@@ -115,8 +113,8 @@ export function createPurchaseOrderHandlers(backend: MockBackend, apiBase: strin
         const userId = backend.sessions.authenticate(request);
         const body: ListPurchaseOrdersResponse = {
           purchaseOrders: posOf(userId)
-            .slice(0, 50)
-            .map((po) => ({ purchaseOrder: purchaseOrderSchema.parse(po), task: taskOf(userId, po) })),
+            .slice(0, purchaseOrdersPerUser.listed)
+            .map((po) => purchaseOrderEntry(po, taskOf(userId, po))),
         };
         return HttpResponse.json(body);
       }),
@@ -138,10 +136,10 @@ export function createPurchaseOrderHandlers(backend: MockBackend, apiBase: strin
         checkRetryable(taskOf(userId, po)?.status);
         // A retry stands for the person having fixed the cause, so even `failure` lets it through.
         const task = startAttempt(userId, po, null);
-        const next = { ...po, taskId: task.id, attempts: po.attempts + 1 };
+        const next = nextAttempt(po, task.id);
         const list = posOf(userId);
         list.splice(list.indexOf(po), 1, next);
-        const body: StartedPurchaseOrderResponse = { purchaseOrder: purchaseOrderSchema.parse(next), task };
+        const body: StartedPurchaseOrderResponse = purchaseOrderEntry(next, task);
         return HttpResponse.json(body, { status: 202 });
       }),
     ),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContractError, validationError } from './errors';
-import { taskSchema } from './task';
-import { parseCreateTaskBody, type ScriptedStep, stepScript } from './task-lifecycle';
+import { type Task, taskSchema } from './task';
+import { failStepFor, parseCreateTaskBody, type ScriptedStep, stepScript } from './task-lifecycle';
 import { getTaskType } from './task-types';
 import { safeText } from './text';
 
@@ -13,6 +13,9 @@ import { safeText } from './text';
 
 /** Limits of one upload: the body size (bytes) and the line items after the header row. */
 export const purchaseOrderLimits = { maxBytes: 1024 * 1024, maxLineItems: 2000 } as const;
+
+/** POs kept per user (the newest; older ones drop out), and how many of the newest a list shows. */
+export const purchaseOrdersPerUser = { kept: 100, listed: 50 } as const;
 
 /** The columns of the header row, in order (matched case-insensitively, spaces read as `_`). */
 const csvColumns = ['sku', 'description', 'quantity', 'unit_price'] as const;
@@ -92,6 +95,23 @@ export function parsePurchaseOrderId(raw: unknown): string {
 }
 
 export const purchaseOrderNotFound = () => new ContractError('not-found', 'purchase order not found', 404);
+
+const notCsv = () =>
+  new ContractError('unsupported-media-type', 'upload the purchase order as text/csv', 415);
+
+/**
+ * An upload read in the contract's order: 415 unless the body is `text/csv`, then its query
+ * (`parsePurchaseOrderUpload`), then the CSV (`parsePurchaseOrderCsv`).
+ */
+export function readPurchaseOrderUpload(
+  body: { isCsv: boolean; query: unknown; csv: string },
+  parse: CsvParse,
+  uploadedAt: Date,
+): { upload: PurchaseOrderUpload; lineItems: PoLineItem[] } {
+  if (!body.isCsv) throw notCsv();
+  const upload = parsePurchaseOrderUpload(body.query, uploadedAt);
+  return { upload, lineItems: parsePurchaseOrderCsv(body.csv, parse) };
+}
 
 /**
  * The query of an upload (`?supplier=&poNumber=&fileName=&failAt=`): 400 `invalid-query` or
@@ -244,6 +264,19 @@ export function newPurchaseOrder(
   };
 }
 
+/** The PO pointed at the task of its next attempt (a retry). */
+export function nextAttempt(po: PurchaseOrderDetail, taskId: string): PurchaseOrderDetail {
+  return { ...po, taskId, attempts: po.attempts + 1 };
+}
+
+/** A PO as lists and 202 answers carry it: the record without its line items, and its task. */
+export function purchaseOrderEntry<T extends Task | null>(
+  po: PurchaseOrder,
+  task: T,
+): { purchaseOrder: PurchaseOrder; task: T } {
+  return { purchaseOrder: purchaseOrderSchema.parse(po), task };
+}
+
 /** 409 unless the PO's latest attempt has ended without success (failed or cancelled). */
 export function checkRetryable(taskStatus: string | undefined): void {
   if (taskStatus === undefined || taskStatus === 'failed' || taskStatus === 'cancelled') return;
@@ -277,9 +310,10 @@ const stepMessages: Record<string, (po: PoFacts) => string> = {
 
 /**
  * The registry's `po_processing` script, told in this PO's numbers: "Parsed 37 line items", with
- * the PO's id, number, supplier, item count and total in `data` and the item count in the result.
+ * the PO's id, number, supplier, item count and total in `data` and the item count in the result;
+ * failing in stage `failAt` when given (`failStepFor`'s rule, as `POST /api/tasks` takes it).
  */
-export function purchaseOrderScript(po: PoFacts, failAtStep: number | null): ScriptedStep[] {
+export function purchaseOrderScript(po: PoFacts, failAt: string | null | undefined): ScriptedStep[] {
   const facts = {
     poId: po.id,
     poNumber: po.poNumber,
@@ -288,6 +322,7 @@ export function purchaseOrderScript(po: PoFacts, failAtStep: number | null): Scr
     totalCents: po.totalCents,
   };
   const def = getTaskType('po_processing');
+  const failAtStep = failStepFor('po_processing', failAt);
   return stepScript('po_processing', failAtStep).map(({ durationMs, patch }) => {
     if (patch.status === 'completed')
       return {

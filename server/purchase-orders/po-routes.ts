@@ -3,23 +3,20 @@ import { parse } from 'csv-parse/sync';
 import express, { type Request, Router } from 'express';
 import {
   checkRetryable,
-  failStepFor,
   type ListPurchaseOrdersResponse,
   newPurchaseOrder,
   type PurchaseOrderDetail,
   type PurchaseOrderDetailResponse,
-  parsePurchaseOrderCsv,
   parsePurchaseOrderId,
-  parsePurchaseOrderUpload,
+  purchaseOrderEntry,
   purchaseOrderLimits,
   purchaseOrderNotFound,
-  purchaseOrderSchema,
   purchaseOrderScript,
+  readPurchaseOrderUpload,
   type StartedPurchaseOrderResponse,
   type Task,
 } from '../../protocol';
 import { identityOf, requireUser } from '../auth/authenticate';
-import { AppError } from '../errors';
 import type { AppServices } from '../services';
 import { newPurchaseOrderId, PurchaseOrderStore } from './po-store';
 
@@ -47,7 +44,7 @@ export function purchaseOrderRoutes(s: AppServices): Router {
   /** Starts an attempt of `po` on the simulated worker, told in the PO's own numbers. */
   async function startAttempt(userId: string, po: PurchaseOrderDetail, failAt?: string): Promise<Task> {
     const task = await s.tracker.create({ ownerId: userId, type: 'po_processing', trigger: 'manual' });
-    s.runner.run(task, {}, purchaseOrderScript(po, failStepFor('po_processing', failAt)));
+    s.runner.run(task, {}, purchaseOrderScript(po, failAt));
     return task;
   }
 
@@ -55,19 +52,21 @@ export function purchaseOrderRoutes(s: AppServices): Router {
     '/api/purchase-orders',
     express.text({ type: 'text/csv', limit: purchaseOrderLimits.maxBytes }),
     async (req, res) => {
-      if (!req.is('text/csv'))
-        throw new AppError('unsupported-media-type', 'upload the purchase order as text/csv', 415);
       const userId = identityOf(req).userId;
       const now = new Date();
-      const upload = parsePurchaseOrderUpload(req.query, now);
-      const lineItems = parsePurchaseOrderCsv(typeof req.body === 'string' ? req.body : '', parse);
+      const csv = typeof req.body === 'string' ? req.body : '';
+      const { upload, lineItems } = readPurchaseOrderUpload(
+        { isCsv: Boolean(req.is('text/csv')), query: req.query, csv },
+        parse,
+        now,
+      );
       const id = newPurchaseOrderId();
       // The task id is needed in the record, so the record is written right after the task.
       const draft = newPurchaseOrder({ id, taskId: 'pending', upload, lineItems }, now);
       const task = await startAttempt(userId, draft, upload.failAt);
       const po = { ...draft, taskId: task.id };
       await store.save(userId, po);
-      const body: StartedPurchaseOrderResponse = { purchaseOrder: purchaseOrderSchema.parse(po), task };
+      const body: StartedPurchaseOrderResponse = purchaseOrderEntry(po, task);
       res.status(202).json(body);
     },
   );
@@ -77,10 +76,7 @@ export function purchaseOrderRoutes(s: AppServices): Router {
     const pos = await store.list(userId);
     const tasks = await Promise.all(pos.map((po) => latestTask(userId, po)));
     const body: ListPurchaseOrdersResponse = {
-      purchaseOrders: pos.map((po, i) => ({
-        purchaseOrder: purchaseOrderSchema.parse(po),
-        task: tasks[i] ?? null,
-      })),
+      purchaseOrders: pos.map((po, i) => purchaseOrderEntry(po, tasks[i] ?? null)),
     };
     res.json(body);
   });
@@ -100,7 +96,7 @@ export function purchaseOrderRoutes(s: AppServices): Router {
     checkRetryable((await latestTask(userId, po))?.status);
     const task = await startAttempt(userId, po);
     const next = await store.startedAttempt(userId, po, task.id);
-    const body: StartedPurchaseOrderResponse = { purchaseOrder: purchaseOrderSchema.parse(next), task };
+    const body: StartedPurchaseOrderResponse = purchaseOrderEntry(next, task);
     res.status(202).json(body);
   });
 

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type PurchaseOrderDetail, purchaseOrderDetailResponseSchema } from '../../protocol';
+import {
+  nextAttempt,
+  type PurchaseOrderDetail,
+  purchaseOrderDetailResponseSchema,
+  purchaseOrdersPerUser,
+} from '../../protocol';
 import type { RedisClient } from '../redis';
 
 /** Every key carries the user's hash tag, so one user's POs share a Redis Cluster slot. */
@@ -10,8 +15,7 @@ const poKeys = {
   index: (userId: string) => `ts:{u:${userId}}:pos`,
 } as const;
 
-/** POs kept per user: older ones drop out of the list and their records expire. */
-const maxPurchaseOrders = 100;
+/** Older POs than the newest `purchaseOrdersPerUser.kept` drop out of the list; their records expire. */
 const recordTtlS = 7 * 24 * 3600;
 
 const storedSchema = purchaseOrderDetailResponseSchema.shape.purchaseOrder;
@@ -30,7 +34,7 @@ export class PurchaseOrderStore {
       .multi()
       .set(poKeys.record(userId, po.id), JSON.stringify(po), 'EX', recordTtlS)
       .zadd(index, Date.parse(po.createdAt), po.id)
-      .zremrangebyrank(index, 0, -(maxPurchaseOrders + 1))
+      .zremrangebyrank(index, 0, -(purchaseOrdersPerUser.kept + 1))
       .expire(index, recordTtlS)
       .exec();
   }
@@ -42,7 +46,7 @@ export class PurchaseOrderStore {
   }
 
   /** The user's POs, newest first, at most `limit`. */
-  async list(userId: string, limit = 50): Promise<PurchaseOrderDetail[]> {
+  async list(userId: string, limit: number = purchaseOrdersPerUser.listed): Promise<PurchaseOrderDetail[]> {
     const ids = await this.redis.zrevrange(poKeys.index(userId), 0, limit - 1);
     if (!ids.length) return [];
     const rows = await this.redis.mget(...ids.map((id) => poKeys.record(userId, id)));
@@ -55,7 +59,7 @@ export class PurchaseOrderStore {
     po: PurchaseOrderDetail,
     taskId: string,
   ): Promise<PurchaseOrderDetail> {
-    const next = { ...po, taskId, attempts: po.attempts + 1 };
+    const next = nextAttempt(po, taskId);
     await this.redis.set(poKeys.record(userId, po.id), JSON.stringify(next), 'EX', recordTtlS);
     return next;
   }

@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
+import {
+  type Backend,
+  sharedBackends,
+  startTestServer,
+  type TestServer,
+  uniqueUser,
+} from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
 
-/** The fastest backend here: building thousands of tasks on ioredis-mock takes its Lua seconds. */
-const backend = backends.includes('real') ? 'real' : 'mock';
+/**
+ * One redis-server and the 3-master cluster; ioredis-mock only without redis-server (building
+ * thousands of tasks on ioredis-mock takes its Lua seconds).
+ */
+const catchUpBackends: Backend[] = sharedBackends.length > 0 ? sharedBackends : ['mock'];
 
 /**
  * Catch-up larger than MAX_STREAM_BUFFER_BYTES (1 MiB by default) used to be written in one tick,
  * counted in full against the slow-client bound and cut before a byte left, on every reconnect.
  */
-describe(`catch-up over the slow-client bound (${backend} Redis)`, () => {
+describe.each(catchUpBackends)('catch-up over the slow-client bound (%s Redis)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend, { EVENT_LOG_SIZE: '5000', HEARTBEAT_MS: '300000' });

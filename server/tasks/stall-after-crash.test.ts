@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  backends,
-  sharedRedisServer,
+  redisEnv,
+  sharedBackends,
   startTestServer,
   type TestServer,
   uniqueUser,
@@ -13,13 +13,16 @@ import { STALLED_TASK_ERROR } from './stall-sweeper';
 /** The shortest stall timeout the configuration allows; the simulated steps at speed 20 are well under it. */
 const STALL_TIMEOUT_MS = '1000';
 
-describe.runIf(backends.includes('real'))('a task whose process is killed with SIGKILL (real Redis)', () => {
+/** Two processes must share the Redis: one redis-server and the 3-master cluster (none without redis-server). */
+describe.each(sharedBackends)('a task whose process is killed with SIGKILL (%s Redis)', (backend) => {
   let crashing: ServerProcess;
   let survivor: TestServer;
   beforeAll(async () => {
-    const redis = await sharedRedisServer();
-    crashing = await ServerProcess.start({ REDIS_URL: redis.url, TASK_STALL_TIMEOUT_MS: STALL_TIMEOUT_MS });
-    survivor = await startTestServer('real', { TASK_STALL_TIMEOUT_MS: STALL_TIMEOUT_MS });
+    crashing = await ServerProcess.start({
+      ...(await redisEnv(backend)),
+      TASK_STALL_TIMEOUT_MS: STALL_TIMEOUT_MS,
+    });
+    survivor = await startTestServer(backend, { TASK_STALL_TIMEOUT_MS: STALL_TIMEOUT_MS });
   }, 90_000);
   afterAll(async () => {
     await crashing?.stop();

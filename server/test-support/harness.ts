@@ -36,7 +36,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 let sharedRedis: Promise<RedisServerProcess> | null = null;
 /** One real redis-server per test file, shared by its tests (isolated by unique user ids), stopped after. */
-export function sharedRedisServer(): Promise<RedisServerProcess> {
+function sharedRedisServer(): Promise<RedisServerProcess> {
   sharedRedis ??= RedisServerProcess.start();
   return sharedRedis;
 }

@@ -18,18 +18,18 @@ const demoPo = {
 };
 
 /** Every version of one PO task, from protocol's script told in the PO's numbers (as the worker does). */
-function poVersions(id: string, failAtStep: number | null): Task[] {
+function poVersions(id: string, failAt: string | null): Task[] {
   return taskScript({
     id,
     ownerId: 'demo',
     type: 'po_processing',
     createdAt: demoCreatedAt,
-    script: purchaseOrderScript(demoPo, failAtStep),
+    script: purchaseOrderScript(demoPo, failAt),
   }).map((e) => e.task);
 }
 
 const happy = poVersions('demo-po-happy', null);
-const failing = poVersions('demo-po-failing', 3);
+const failing = poVersions('demo-po-failing', 'database_save');
 
 const stageStates: { key: string; label: string; task: Task | null }[] = [
   { key: 'queued', label: 'Queued (no report yet)', task: null },

@@ -1,11 +1,11 @@
 import { LogIn } from 'lucide-react';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { useSessionStore } from '../../../stores/session-store';
 import { useAuthOptions } from '../api/get-auth-options';
 import { useSignIn } from '../api/sign-in';
-import { AuthCard, AuthField, authErrorText } from './auth-form';
+import { AuthCard, CredentialsForm } from './auth-form';
 
 /** Only same-app paths are followed after sign-in (never another origin). */
 function safeNext(next: string | null): string {
@@ -15,32 +15,17 @@ function safeNext(next: string | null): string {
 export function SignInPage() {
   const session = useSessionStore((s) => s.session);
   const [params] = useSearchParams();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const signIn = useSignIn();
   // Demo users exist only where the server says so (development, or DEV_USERS set on purpose):
   // only then is the form pre-filled and are they offered as buttons.
   const demoUsers = useAuthOptions().data?.demoUsers ?? [];
   const firstDemoUser = demoUsers[0];
-  useEffect(() => {
-    if (!firstDemoUser) return;
-    setUsername((u) => u || firstDemoUser);
-    setPassword((p) => p || 'demo');
-  }, [firstDemoUser]);
-  const errorId = useId();
 
   useEffect(() => {
     document.title = 'Sign in — taskstream';
   }, []);
 
   if (session.status === 'signed-in') return <Navigate to={safeNext(params.get('next'))} replace />;
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    signIn.mutate({ username, password });
-  };
-
-  const error = authErrorText(signIn.error);
 
   return (
     <AuthCard title="Sign in to taskstream">
@@ -49,32 +34,14 @@ export function SignInPage() {
           Your session ended. Sign in again to pick up where you left off.
         </p>
       )}
-      <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? errorId : undefined}>
-        <AuthField
-          label="Username"
-          name="username"
-          autoComplete="username"
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        <AuthField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        {error && (
-          <p id={errorId} role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        )}
-        <Button type="submit" className="w-full" disabled={signIn.isPending}>
-          <LogIn className="size-4" aria-hidden="true" />
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
-        </Button>
-      </form>
+      <CredentialsForm
+        onSubmit={(credentials) => signIn.mutate(credentials)}
+        pending={signIn.isPending}
+        error={signIn.error}
+        defaults={firstDemoUser ? { username: firstDemoUser, password: 'demo' } : undefined}
+        passwordProps={{ autoComplete: 'current-password' }}
+        submit={{ icon: LogIn, label: 'Sign in', pendingLabel: 'Signing in…' }}
+      />
       <p className="mt-4 text-sm text-slate-600">
         New here?{' '}
         <Link to="/sign-up" className="font-medium text-indigo-700 hover:underline">
