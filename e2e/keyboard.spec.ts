@@ -53,6 +53,8 @@ async function tabTo(page: Page, name: RegExp, limit = 60): Promise<void> {
 test('sign in, start, expand, cancel, dismiss and navigate by keyboard at 1280 px', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${server.url}/sign-in`);
+  // The demo credentials are filled in once the server's sign-in options arrive.
+  await expect(page.getByLabel('Password')).not.toHaveValue('');
   await tabTo(page, /^Sign in$/);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Communities' })).toBeFocused();
