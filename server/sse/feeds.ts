@@ -11,8 +11,8 @@ import type { Identity } from '../auth/session-tokens';
 import { AppError, notFound, redisUnavailable } from '../errors';
 import type { AppServices } from '../services';
 import type { SubscriptionHandler } from '../tasks/event-bus';
-import { eventData, type LoggedEvent, SessionRevokedError } from '../tasks/task-store';
-import { frameEvent, frameJson } from './framer';
+import { type LoggedEvent, SessionRevokedError } from '../tasks/task-store';
+import { frameEvent, frameJson, frameLoggedEvent } from './framer';
 
 import { SseStream } from './sse-stream';
 
@@ -45,9 +45,11 @@ export const streamHeaders = {
  * delivery. Each logged event is framed once for every stream that sends it.
  */
 export class StreamFeeds {
-  /** Keyed by the logged event object, which the bus shares among every subscription it reaches. */
-  private readonly frames = new WeakMap<LoggedEvent, string>();
-  /** A broadcast writes one event to many streams in a row: skip even the map lookup for those. */
+  /**
+   * The bus hands one event object to every subscription it reaches, in a row: a broadcast frames
+   * it once. (No cache beyond the last event: a WeakMap keyed by every event cost the garbage
+   * collector more than framing a replayed event again does.)
+   */
   private lastEvent: LoggedEvent | null = null;
   private lastFrame = '';
 
@@ -59,11 +61,7 @@ export class StreamFeeds {
 
   frameOf(ev: LoggedEvent): string {
     if (ev === this.lastEvent) return this.lastFrame;
-    let frame = this.frames.get(ev);
-    if (frame === undefined) {
-      frame = frameEvent(ev.type, eventData(ev), ev.id);
-      this.frames.set(ev, frame);
-    }
+    const frame = frameLoggedEvent(ev.type, ev.id, ev.raw);
     this.lastEvent = ev;
     this.lastFrame = frame;
     return frame;

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameEvent, frameJson, frameRetry } from './framer';
+import { frameEvent, frameJson, frameLoggedEvent, frameRetry } from './framer';
 
 interface Parsed {
   events: EventSourceMessage[];
@@ -130,5 +130,37 @@ describe('frameRetry', () => {
   it('frames a whole non-negative number of ms when given a fraction or a negative', () => {
     expect(parse(frameRetry(1234.6)).retries).toEqual([1235]);
     expect(parse(frameRetry(-5)).retries).toEqual([0]);
+  });
+});
+
+describe('frameLoggedEvent', () => {
+  it('frames a logged event exactly as frameEvent frames its data, for any task JSON', () => {
+    fc.assert(
+      fc.property(anyString, anyString, (message, note) => {
+        const task = { id: 't1', message, data: { note } };
+        const logged = `{"id":"5.7","type":"progress","task":${JSON.stringify(task)}}`;
+        const framed = frameLoggedEvent('progress', '5.7', logged);
+        expect(framed).toBe(frameEvent('progress', `{"task":${JSON.stringify(task)}}`, '5.7'));
+        const [only, ...rest] = parse(framed).events;
+        expect(rest).toEqual([]);
+        expect(JSON.parse(only!.data)).toEqual({ task });
+      }),
+    );
+  });
+
+  it('falls back to one data line per line when logged text holds a raw line break', () => {
+    const framed = frameLoggedEvent(
+      'progress',
+      '5.7',
+      '{"id":"5.7","type":"progress","task":{"a":"x\r\ny"}}',
+    );
+    const [only, ...rest] = parse(framed).events;
+    expect(rest).toEqual([]);
+    expect(only?.data).toBe('{"task":{"a":"x\ny"}}');
+    expect(framed).not.toContain('\r');
+  });
+
+  it('refuses an id that is not digits, a dot and digits', () => {
+    expect(() => frameLoggedEvent('progress', '5.7\nevent: x', '{"id":"5","task":{}}')).toThrow();
   });
 });

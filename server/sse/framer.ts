@@ -15,6 +15,18 @@ export function frameEvent(name: StreamEventName, data: string, id?: string): st
   return `${idLine}event: ${name}\n${frameData(data)}\n`;
 }
 
+/**
+ * Frames a logged event: `data` is `{"task":…}` cut from the logged JSON without copying it twice
+ * more. JSON text holds no raw CR or LF, so the line scan is two `indexOf`s instead of a regex over
+ * the whole payload; should one ever be there, it is framed the careful way.
+ */
+export function frameLoggedEvent(name: StreamEventName, id: string, loggedJson: string): string {
+  const data = `{${loggedJson.slice(loggedJson.indexOf('"task":'))}`;
+  if (!eventIdPattern.test(id) || data.includes('\n') || data.includes('\r'))
+    return frameEvent(name, data, id);
+  return `id: ${id}\nevent: ${name}\ndata: ${data}\n\n`;
+}
+
 function frameData(data: string): string {
   if (!lineBreak.test(data)) return `data: ${data}\n`;
   let out = '';

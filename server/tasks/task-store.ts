@@ -162,11 +162,6 @@ export function parseLoggedEvent(raw: string): LoggedEvent {
   };
 }
 
-/** The SSE `data:` of a logged event: `{"task":…}` sliced from the raw JSON. */
-export function eventData(ev: LoggedEvent): string {
-  return `{${ev.raw.slice(ev.raw.indexOf('"task":'))}`;
-}
-
 /** Answered instead of a read when the reader's session turned out to be signed out. */
 export class SessionRevokedError extends Error {
   constructor() {
