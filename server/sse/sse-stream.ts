@@ -235,7 +235,8 @@ export class SseStream {
   onClose(listener: CloseListener): void {
     if (this.closed) this.tell(listener, this.endReason ?? 'client-closed');
     else if (!this.closeListener) this.closeListener = listener;
-    else (this.moreCloseListeners ??= []).push(listener);
+    else if (this.moreCloseListeners) this.moreCloseListeners.push(listener);
+    else this.moreCloseListeners = [listener];
   }
 
   private tell(listener: CloseListener, reason: StreamEndReason): void {
