@@ -4,6 +4,9 @@ import { checkRedisSettings, isCluster, type RedisClient } from '../redis';
 import { keys } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
+/** After a failed resubscribe, the next try (when no reconnect brings another 'ready' first). */
+const RESUBSCRIBE_RETRY_MS = 250;
+
 /** What a stream does with the events of its user, in order. */
 export interface SubscriptionHandler {
   /** Called once per event, in seq order, for every event after the start position. */
@@ -159,8 +162,13 @@ export class EventBus {
     try {
       await Promise.all([...this.channels.keys()].map((userId) => this.channelCommand('subscribe', userId)));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'resubscribe failed');
+      this.log.warn({ err: (err as Error).message }, 'resubscribe failed; trying again');
       this.lostConnection = true;
+      // 'ready' comes again only after another reconnect: a refusal on a live connection (or a
+      // connection that dropped and came back meanwhile) would otherwise wait for the heartbeat.
+      setTimeout(() => {
+        if (this.lostConnection && this.subscriber.status === 'ready') void this.recover();
+      }, RESUBSCRIBE_RETRY_MS).unref();
       return;
     }
     this.log.info({ users: this.byUser.size }, 'redis subscriber back; filling gaps from the log');
