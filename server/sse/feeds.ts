@@ -13,7 +13,6 @@ import type { AppServices } from '../services';
 import type { SubscriptionHandler } from '../tasks/event-bus';
 import { type LoggedEvent, SessionRevokedError } from '../tasks/task-store';
 import { frameEvent, frameJson, frameLoggedEvent } from './framer';
-
 import { SseStream } from './sse-stream';
 
 /** A `snapshot` frame from tasks as stored (JSON the schema accepted when it was written), unparsed. */
@@ -180,13 +179,15 @@ export class StreamFeeds {
 
   /** Catch-up failed. Before the response opened, the client gets a status code (thrown to the adapter). */
   failStream(stream: SseStream, err: unknown): void {
-    if (!stream.opened) {
+    if (!stream.opened && err instanceof SessionRevokedError) {
       stream.discard();
-      if (err instanceof SessionRevokedError) throw revokedSession();
-      this.s.metrics.redisErrors.inc();
-      throw redisUnavailable();
+      throw revokedSession();
     }
     this.s.metrics.redisErrors.inc();
+    if (!stream.opened) {
+      stream.discard();
+      throw redisUnavailable();
+    }
     this.s.log.warn({ err: (err as Error).message }, 'stream failed while catching up; client will resume');
     stream.abort('error');
   }
@@ -216,15 +217,29 @@ export class StreamFeeds {
 }
 
 /**
- * The user feed's side of a subscription: a class rather than an object of closures, since every
- * open stream holds one (about 0.4 KB less per idle stream).
+ * A feed's side of a subscription: classes rather than objects of closures, since every open
+ * stream holds one (about 0.4 KB less per idle stream). What both feeds do alike lives here.
  */
-class UserFeed implements SubscriptionHandler {
+abstract class FeedHandler implements SubscriptionHandler {
   constructor(
-    private readonly feeds: StreamFeeds,
-    private readonly stream: SseStream,
+    protected readonly feeds: StreamFeeds,
+    protected readonly stream: SseStream,
   ) {}
 
+  abstract deliver(ev: LoggedEvent): void;
+  abstract resync(reason: string | null, opening?: string): Promise<EventPosition>;
+
+  fail(err: unknown): void {
+    this.feeds.failStream(this.stream, err);
+  }
+
+  beginCatchUp(): () => void {
+    return this.stream.beginCatchUp();
+  }
+}
+
+/** Everything of the user's tasks. */
+class UserFeed extends FeedHandler {
   deliver(ev: LoggedEvent): void {
     this.stream.write(this.feeds.frameOf(ev));
     this.feeds.countDelivery();
@@ -236,23 +251,17 @@ class UserFeed implements SubscriptionHandler {
     this.stream.write(snapshotFrame(read.active, read.finished));
     return { epoch: read.epoch, seq: read.headSeq };
   }
-
-  fail(err: unknown): void {
-    this.feeds.failStream(this.stream, err);
-  }
-
-  beginCatchUp(): () => void {
-    return this.stream.beginCatchUp();
-  }
 }
 
-/** The per-task feed: the user feed narrowed to one task, ending after its terminal event. */
-class TaskFeed implements SubscriptionHandler {
+/** The user feed narrowed to one task, ending after its terminal event. */
+class TaskFeed extends FeedHandler {
   constructor(
-    private readonly feeds: StreamFeeds,
-    private readonly stream: SseStream,
+    feeds: StreamFeeds,
+    stream: SseStream,
     private readonly taskId: string,
-  ) {}
+  ) {
+    super(feeds, stream);
+  }
 
   deliver(ev: LoggedEvent): void {
     if (ev.task.id !== this.taskId) return;
@@ -275,13 +284,5 @@ class TaskFeed implements SubscriptionHandler {
       }
     }
     return { epoch: now.epoch, seq: now.headSeq };
-  }
-
-  fail(err: unknown): void {
-    this.feeds.failStream(this.stream, err);
-  }
-
-  beginCatchUp(): () => void {
-    return this.stream.beginCatchUp();
   }
 }

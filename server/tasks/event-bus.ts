@@ -109,8 +109,8 @@ export class EventBus {
   }
 
   /**
-   * On one Redis, the channels asked for in one tick go out as one SUBSCRIBE: a burst of connects
-   * (a deploy, a reconnect storm) costs a command per tick rather than one per user. (On a cluster
+   * On one Redis, the channels asked for in one turn of the event loop go out as one SUBSCRIBE: a
+   * burst of connects (a deploy, a reconnect storm) costs a command per turn rather than one per user. (On a cluster
    * one SSUBSCRIBE may only name channels of one slot, and users spread over all of them.)
    */
   private batchedSubscribe(channel: string): Promise<void> {

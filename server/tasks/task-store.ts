@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { inboxEntryFromTask, inboxMaxEntries, type Task, type TaskEventName } from '../../protocol';
 import { isCluster, type RedisClient } from '../redis';
-import { hashSlot } from './hash-slots';
+import { hashSlot, SLOT_TAG_LENGTH } from './hash-slots';
 import { keys } from './keys';
 
 /** Task state and event logs live this long after their last change. */
@@ -118,7 +118,8 @@ end
 local function read(index, limit)
   local out = {}
   for _, id in ipairs(redis.call('ZREVRANGE', index, 0, limit - 1)) do
-    local tag = string.match(id, '^t([0-9a-z][0-9a-z][0-9a-z][0-9a-z])_')
+    -- keys.task in Lua: a slot-tagged id's key carries its tag; an older id's key has none.
+    local tag = string.match(id, '^t(${'[0-9a-z]'.repeat(SLOT_TAG_LENGTH)})_')
     local key = tag and ('ts:{' .. tag .. '}:task:' .. id) or ('ts:task:' .. id)
     local json = redis.call('HGET', key, 'json')
     if type(json) == 'string' then table.insert(out, json) end
@@ -281,11 +282,12 @@ export class TaskStore {
     revocationKey?: string,
   ): Promise<{ epoch: string; headSeq: number; values: unknown[] }> {
     for (let attempt = 0; ; attempt++) {
+      // The session is checked once, with the first read; a retry only starts the epoch.
+      const checkSession = attempt === 0 ? revocationKey : undefined;
       let tx = this.redis.multi().hmget(keys.meta(userId), 'epoch', 'seq');
-      if (revocationKey && attempt === 0) tx = tx.exists(revocationKey);
-      const [meta, ...rest] = unwrap(await reads(tx).exec());
-      const values = revocationKey && attempt === 0 ? rest.slice(1) : rest;
-      if (revocationKey && attempt === 0 && rest[0] === 1) throw new SessionRevokedError();
+      if (checkSession) tx = tx.exists(checkSession);
+      const [meta, ...values] = unwrap(await reads(tx).exec());
+      if (checkSession && values.shift() === 1) throw new SessionRevokedError();
       const [epoch, head] = meta as (string | null)[];
       if (epoch) return { epoch, headSeq: head ? Number(head) : 0, values };
       const created = await this.epochOf(userId);
