@@ -170,6 +170,7 @@ export async function startTarget(kind: TargetKind, o: TargetOptions): Promise<T
   const port = await freePort();
   const execArgs: string[] = [];
   if (o.cpuProfDir) execArgs.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
+  if (process.env.BENCH_NODE_ARGS) execArgs.push(...process.env.BENCH_NODE_ARGS.split(' '));
   const script = kind === 'taskstream' ? serverBundle : baselineBundle;
   mkdirSync(path.dirname(o.logFile), { recursive: true });
   const log = openSync(o.logFile, 'w');

@@ -22,6 +22,7 @@
  *            heartbeat falls into either server's CPU window (default: on for full runs, off for --quick)
  *            --repeat <n>: run taskstream and the baseline n times each, alternating, in cells a and b
  *            (default 3 for full runs, 1 for --quick); ratios and targets use the medians
+ *   env BENCH_NODE_ARGS: extra node flags for both servers (e.g. "--trace-gc"; GC lines go to bench/results/.tmp/logs)
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

@@ -23,6 +23,11 @@ export const keys = {
   log: (userId: string) => `ts:{u:${userId}}:log`,
   /** Ids of one user's tasks that have not finished. */
   active: (userId: string) => `ts:{u:${userId}}:active`,
+  /**
+   * Ids of one user's unfinished tasks scored by their last update (ms), kept by the write script:
+   * the stall sweeper asks each user for the ones past the timeout instead of reading every task.
+   */
+  updated: (userId: string) => `ts:{u:${userId}}:updated`,
   /** Ids of one user's finished tasks, scored by finish time. */
   recent: (userId: string) => `ts:{u:${userId}}:recent`,
   /** One user's activity inbox: finished task ids scored by finish time (ms), bounded. */

@@ -1,7 +1,8 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backendsWithCluster, startTestServer, type TestServer, uniqueUser } from '../test-support/harness';
 import { SseClient } from '../test-support/sse-client';
+import { keys } from './keys';
 import { ProgressTracker } from './progress-tracker';
 import { STALLED_TASK_ERROR, StallSweeper } from './stall-sweeper';
 
@@ -88,6 +89,55 @@ describe.each(backendsWithCluster)('StallSweeper (%s Redis)', (backend) => {
     sweeper.stop();
     stream.close();
     expect(failed.json.task).toMatchObject({ id: task.id, status: 'failed', error: STALLED_TASK_ERROR });
+  });
+
+  it("keeps each unfinished task in its owner's update index at its last update, and drops it when it ends", async () => {
+    let workerClock = Date.now();
+    const worker = new ProgressTracker(server.services.store, { now: () => new Date(workerClock) });
+    const owner = uniqueUser();
+    const task = await worker.create({ ownerId: owner, type: 'po_processing' });
+    const redis = server.services.redis.commands;
+    expect(Number(await redis.zscore(keys.updated(owner), task.id))).toBe(workerClock);
+    workerClock += 5000;
+    await worker.update(task.id, { progress: { current: 10 } });
+    expect(Number(await redis.zscore(keys.updated(owner), task.id))).toBe(workerClock);
+    await worker.complete(task.id);
+    expect(await redis.zscore(keys.updated(owner), task.id)).toBeNull();
+  });
+
+  it('reads no task that is not past the timeout', async () => {
+    const tasks = await Promise.all(Array.from({ length: 20 }, () => createdTask()));
+    clock = Math.min(...tasks.map((t) => Date.parse(t.updatedAt))) + STALL_TIMEOUT_MS - 1;
+    const reads = vi.spyOn(server.services.store, 'get');
+    try {
+      await sweeper.sweep();
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    await Promise.all(tasks.map((t) => server.services.tracker.cancel(t.id)));
+  });
+
+  it('catches, in its pass on start, a stalled task that is missing from the update index (written before it existed)', async () => {
+    const task = await createdTask();
+    await server.services.redis.commands.zrem(keys.updated(task.ownerId), task.id);
+    clock = Date.parse(task.updatedAt) + STALL_TIMEOUT_MS + 1;
+    await sweeper.sweep();
+    expect(await server.services.tracker.get(task.id)).toMatchObject({ status: 'running' });
+    await sweeper.sweepAll();
+    expect(await server.services.tracker.get(task.id)).toMatchObject({
+      status: 'failed',
+      error: STALLED_TASK_ERROR,
+    });
+  });
+
+  it('drops an index entry whose task data is gone', async () => {
+    const task = await createdTask();
+    const redis = server.services.redis.commands;
+    await redis.del(keys.task(task.id));
+    clock = Date.parse(task.updatedAt) + STALL_TIMEOUT_MS + 1;
+    await sweeper.sweep();
+    expect(await redis.zscore(keys.updated(task.ownerId), task.id)).toBeNull();
   });
 
   it('fails a task once when two processes sweep it at the same time', async () => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { applyPatch, isTerminal, type Task } from '../../protocol';
 import { type RedisClient, scanTargets } from '../redis';
@@ -20,13 +20,28 @@ export interface StallSweeperOptions {
   log: Logger;
 }
 
-const [activePrefix = '', activeSuffix = ''] = keys.active('\u0000').split('\u0000');
+/** Past-due tasks read per user in one pass; more wait for the next pass. */
+const DUE_PER_USER = 100;
+
+const patternOf = (key: (userId: string) => string) => {
+  const [prefix = '', suffix = ''] = key('\u0000').split('\u0000');
+  return `${prefix}*${suffix}`;
+};
+const updatedPattern = patternOf(keys.updated);
+const activePattern = patternOf(keys.active);
 
 /**
  * Fails tasks whose worker stopped reporting (a process killed with SIGKILL, an outside worker
  * that died), so that none stays "running" until its data expires. Every process sweeps every
- * user's active index; the write is version-checked, so a worker that reports meanwhile wins and
- * two processes sweeping at once fail a task once.
+ * user; the write is version-checked, so a worker that reports meanwhile wins and two processes
+ * sweeping at once fail a task once.
+ *
+ * A pass asks each user's `updated` index (unfinished tasks by last update, kept by the write
+ * script) for the tasks past the timeout, pipelined a SCAN page at a time: with 10,000 users it
+ * costs one cheap command each and reads no task that is not due. (Reading every active task, as
+ * it once did, took 20,000 sequential round trips and ~0.3 s of CPU per pass at that size.)
+ * On start, one pass over every user's `active` index instead catches tasks written before the
+ * `updated` index existed.
  */
 export class StallSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -44,14 +59,12 @@ export class StallSweeper {
 
   start(): void {
     if (this.timer) return;
+    const warn = (err: unknown) =>
+      // Only the message: ioredis errors carry the command's arguments.
+      this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'stall sweep failed');
+    this.sweepAll().catch(warn);
     this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) =>
-        // Only the message: ioredis errors carry the command's arguments.
-        this.options.log.warn(
-          { err: err instanceof Error ? err.message : String(err) },
-          'stall sweep failed',
-        ),
-      );
+      this.sweep().catch(warn);
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -61,44 +74,63 @@ export class StallSweeper {
     this.timer = null;
   }
 
-  /** One pass over every active task (on a cluster, over every master); resolves to how many it failed. */
+  /** One pass over the tasks past the timeout (on a cluster, over every master); resolves to how many it failed. */
   sweep(): Promise<number> {
-    this.sweeping ??= this.sweepOnce().finally(() => {
+    return this.once(() =>
+      this.pass(updatedPattern, (pipeline, key, cutoff) =>
+        pipeline.zrangebyscore(key, '-inf', cutoff, 'LIMIT', 0, DUE_PER_USER),
+      ),
+    );
+  }
+
+  /** One pass over every unfinished task, indexed by update time or not. */
+  sweepAll(): Promise<number> {
+    return this.once(() => this.pass(activePattern, (pipeline, key) => pipeline.zrange(key, 0, -1)));
+  }
+
+  private once(run: () => Promise<number>): Promise<number> {
+    this.sweeping ??= run().finally(() => {
       this.sweeping = null;
     });
     return this.sweeping;
   }
 
-  private async sweepOnce(): Promise<number> {
+  private async pass(
+    pattern: string,
+    candidates: (pipeline: ChainableCommander, key: string, cutoff: number) => ChainableCommander,
+  ): Promise<number> {
     let failed = 0;
-    for (const node of scanTargets(this.redis)) failed += await this.sweepNode(node);
-    return failed;
-  }
-
-  private async sweepNode(node: Redis): Promise<number> {
-    let failed = 0;
-    let cursor = '0';
-    do {
-      const [next, activeKeys] = await node.scan(
-        cursor,
-        'MATCH',
-        `${activePrefix}*${activeSuffix}`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      for (const key of activeKeys) {
-        for (const taskId of await this.redis.zrange(key, 0, -1)) {
-          if (await this.failIfStalled(taskId)) failed++;
+    for (const node of scanTargets(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, userKeys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (userKeys.length === 0) continue;
+        // Keys from this node's SCAN live on this node: one pipeline per page (a slot that moved
+        // meanwhile answers MOVED for its users, who are swept on the next pass).
+        const cutoff = this.now() - this.options.stallTimeoutMs;
+        const pipeline = node.pipeline();
+        for (const key of userKeys) candidates(pipeline, key, cutoff);
+        const replies = (await pipeline.exec()) ?? [];
+        for (const [i, [err, ids]] of replies.entries()) {
+          if (err || !Array.isArray(ids)) continue;
+          for (const taskId of ids as string[]) {
+            if (await this.failIfStalled(taskId, userKeys[i]!)) failed++;
+          }
         }
-      }
-    } while (cursor !== '0');
+      } while (cursor !== '0');
+    }
     return failed;
   }
 
-  private async failIfStalled(taskId: string): Promise<boolean> {
+  private async failIfStalled(taskId: string, indexKey: string): Promise<boolean> {
     const current = await this.store.get(taskId);
-    if (!current || isTerminal(current.task.status) || !this.isStalled(current.task)) return false;
+    if (!current || isTerminal(current.task.status)) {
+      // Its data expired, or an entry outlived it: nothing to fail, and no reason to ask again.
+      await this.redis.zrem(indexKey, taskId);
+      return false;
+    }
+    if (!this.isStalled(current.task)) return false;
     const failed = applyPatch(
       current.task,
       { status: 'failed', error: STALLED_TASK_ERROR },

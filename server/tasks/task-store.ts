@@ -68,6 +68,7 @@ redis.call('HSET', KEYS[3], 'json', ARGV[4], 'v', ARGV[3], 'owner', ARGV[11], 'e
 redis.call('EXPIRE', KEYS[3], ARGV[8])
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[4], ARGV[12])
+  redis.call('ZREM', KEYS[8], ARGV[12])
   redis.call('ZADD', KEYS[5], ARGV[7], ARGV[12])
   redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -1 - tonumber(ARGV[13]))
   redis.call('EXPIRE', KEYS[5], ARGV[8])
@@ -85,8 +86,10 @@ if ARGV[6] == '1' then
   redis.call('EXPIRE', KEYS[7], ARGV[17])
 else
   redis.call('ZADD', KEYS[4], ARGV[14], ARGV[12])
+  redis.call('ZADD', KEYS[8], ARGV[7], ARGV[12])
 end
 redis.call('EXPIRE', KEYS[4], ARGV[8])
+redis.call('EXPIRE', KEYS[8], ARGV[8])
 redis.call('${publish}', ARGV[10], ev)
 return {'ok', id}
 `;
@@ -206,7 +209,7 @@ export class TaskStore {
     private readonly options: { logSize: number },
   ) {
     const publish = isCluster(redis) ? 'SPUBLISH' : 'PUBLISH';
-    redis.defineCommand('tsWriteEvent', { numberOfKeys: 7, lua: writeEventScript(publish) });
+    redis.defineCommand('tsWriteEvent', { numberOfKeys: 8, lua: writeEventScript(publish) });
     redis.defineCommand('tsEnsureEpoch', { numberOfKeys: 2, lua: ensureEpochScript });
     redis.defineCommand('tsListTasks', { numberOfKeys: 5, lua: listTasksScript });
     const scripts = redis as unknown as {
@@ -233,6 +236,7 @@ export class TaskStore {
       keys.recent(task.ownerId),
       keys.inbox(task.ownerId),
       keys.inboxEntries(task.ownerId),
+      keys.updated(task.ownerId),
       newEpoch(),
       String(task.version - 1),
       String(task.version),
