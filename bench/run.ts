@@ -17,7 +17,7 @@
  *   npm run bench -- --quick          every cell at 1/10 scale, shorter window (latest-quick.md)
  *   npm run bench -- --cell a         one cell (repeat or comma-separate for more)
  *   options: --no-http  --no-stall  --variants taskstream,taskstream-batch,baseline (a subset, in that order)  --profile (servers under node --cpu-prof; top self time per phase)
- *            --window <s>  --concurrency <n> (connect requests in flight)
+ *            --window <s>  --concurrency <n> (connect requests in flight)  --warm <n> (streams opened and closed before measuring, default 2000)
  *            --align / --no-align: start each window just after a heartbeat round, so that no
  *            heartbeat falls into either server's CPU window (default: on for full runs, off for --quick)
  *            --repeat <n>: run taskstream and the baseline n times each, alternating, in cells a and b
@@ -155,6 +155,7 @@ const { values: opts } = parseArgs({
     'no-align': { type: 'boolean', default: false },
     window: { type: 'string' },
     concurrency: { type: 'string', default: '500' },
+    warm: { type: 'string', default: '2000' },
     variants: { type: 'string' },
     repeat: { type: 'string' },
   },
@@ -164,6 +165,13 @@ const quick = opts.quick;
 const scale = quick ? 0.1 : 1;
 const windowMs = Math.round(Number(opts.window ?? (quick ? 5 : 12)) * 1000);
 const concurrency = Number(opts.concurrency);
+/**
+ * Streams opened and closed on each server before it is measured. With 200, TurboFan was still
+ * compiling the connect path during the measured burst (13% of taskstream's CPU samples under
+ * perf, and its unoptimised code ran the rest): the bench measures a warmed process, as a server
+ * that has been up for a while is. A fresh process's first burst (a deploy) is slower on both.
+ */
+const warmStreams = Number(opts.warm);
 /** Rounds of taskstream vs baseline in the cells with targets: one run of each is at the mercy of the machine. */
 const repeat = Math.max(1, Number(opts.repeat ?? (quick ? 1 : 3)));
 /** Start each window right after a heartbeat round (default for full runs; costs up to 15 s a run). */
@@ -301,7 +309,7 @@ async function runVariant(cell: Cell, variant: Variant, redis: RedisProc): Promi
     const streamUsers = Array.from({ length: cell.streams }, (_, i) => users[i % users.length]!);
     const auth = authFor(kind);
     // Warm-up (JIT and first-use allocations are not per-stream memory) while the tasks are made.
-    const warmUsers = Array.from({ length: Math.min(200, cell.streams) }, (_, i) => `warm${i}`);
+    const warmUsers = Array.from({ length: Math.min(warmStreams, cell.streams) }, (_, i) => `warm${i}`);
     const [setup] = await Promise.all([
       worker.call('setup', { redisUrl: redis.url, users, tasksPerUser: cell.tasksPerUser }),
       client.call('warmup', { url: target.url, users: warmUsers, auth, concurrency, timeoutMs: 30_000 }),
