@@ -146,6 +146,8 @@ export interface TargetOptions {
   logFile: string;
   /** Directory for `node --cpu-prof` output, or null. */
   cpuProfDir: string | null;
+  /** The baseline does the contract's per-connect work too (see bench/baseline-server.ts). */
+  baselineWork?: 'contract';
 }
 
 const baselineBundle = path.join(repoRoot, 'bench', 'results', '.tmp', 'baseline-server.js');
@@ -190,6 +192,7 @@ export async function startTarget(kind: TargetKind, o: TargetOptions): Promise<T
         MAX_STREAMS_PER_USER: '100000',
         HEARTBEAT_MS: String(o.heartbeatMs),
         LOG_LEVEL: 'warn',
+        ...(o.baselineWork ? { BASELINE_WORK: o.baselineWork } : {}),
       },
     }),
   );

@@ -32,7 +32,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A cluster node also listens on its port + 10,000 (the cluster bus), so its port must be at most this. */
+const MAX_CLUSTER_PORT = 65535 - 10_000;
+
+/** Whether `port` can be bound on loopback right now. */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port for a cluster node: one whose bus port is free too. The kernel hands out ports up
+ * to 60999, and redis-server refuses to start on one above 55535 ("port number too high").
+ */
+async function freeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if (port <= MAX_CLUSTER_PORT && (await canBind(port + 10_000))) return port;
+  }
+  throw new Error('no free port pair (port, port + 10000) for a cluster node');
+}
+
 const RDB_FILE = 'dump.rdb';
+/** Ports tried before giving up: another process may take a free port before redis-server binds it. */
+const START_ATTEMPTS = 3;
 
 /** A real redis-server this test process started, on a free loopback port, with no persistence by default. */
 export class RedisServerProcess {
@@ -53,9 +79,18 @@ export class RedisServerProcess {
     persist?: boolean;
     args?: string[];
   } = {}): Promise<RedisServerProcess> {
-    const server = new RedisServerProcess(await freePort(), args);
-    await server.launch({ persist });
-    return server;
+    const clusterNode = args.includes('--cluster-enabled');
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServerProcess(clusterNode ? await freeClusterPort() : await freePort(), args);
+      try {
+        await server.launch({ persist });
+        return server;
+      } catch (err) {
+        await server.stop().catch(() => undefined);
+        rmSync(server.dir, { recursive: true, force: true });
+        if (attempt >= START_ATTEMPTS) throw err;
+      }
+    }
   }
 
   get url(): string {
@@ -83,8 +118,13 @@ export class RedisServerProcess {
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.removeListener('exit', killOnExit));
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+    // A redis-server that exited (its port was taken meanwhile) will not answer: no point waiting out the deadline.
+    while (Date.now() < deadline && !exited) {
       const probe = new Redis(this.url, {
         lazyConnect: true,
         maxRetriesPerRequest: 0,
