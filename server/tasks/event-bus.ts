@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { compareEpochs, type EventPosition, logCovers, malformedIdReason, resetReason } from '../../protocol';
 import { checkRedisSettings, isCluster, type RedisClient } from '../redis';
-import { keys } from './keys';
+import { keys, userOfEventsChannel } from './keys';
 import { type LoggedEvent, type LogRead, parseLoggedEvent, type TaskStore } from './task-store';
 
 /** After a failed resubscribe, the next try (when no reconnect brings another 'ready' first). */
@@ -69,7 +69,7 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    const onMessage = (_channel: string, message: string) => this.onMessage(message);
+    const onMessage = (channel: string, message: string) => this.onMessage(channel, message);
     if (this.sharded) {
       // ioredis keeps one sharded subscriber per master and re-subscribes after a failover or a
       // moved slot, then says so; a subscriber dropped on the way is the gap to fill.
@@ -195,7 +195,10 @@ export class EventBus {
     return this.subscribed && !this.lostConnection;
   }
 
-  private onMessage(message: string): void {
+  private onMessage(channel: string, message: string): void {
+    // The channel names the user, so routing needs no parse of the event (see parseLoggedEvent).
+    const userId = userOfEventsChannel(channel);
+    if (userId === null) return;
     let event: LoggedEvent;
     try {
       event = parseLoggedEvent(message);
@@ -204,10 +207,19 @@ export class EventBus {
       return;
     }
     this.metrics.published(event);
-    const subs = this.byUser.get(event.task.ownerId);
+    const subs = this.byUser.get(userId);
     if (!subs) return;
-    if (subs instanceof Set) for (const sub of subs) sub.onPublished(event);
-    else subs.onPublished(event);
+    try {
+      if (subs instanceof Set) for (const sub of subs) sub.onPublished(event);
+      else subs.onPublished(event);
+    } catch (err) {
+      // Only a message that looks like an event but whose task is not JSON gets here (a per-task
+      // stream parses it): it must not reach the subscriber connection's reply parser.
+      this.log.warn(
+        { err: (err as Error).message },
+        'could not deliver a malformed message on the events channel',
+      );
+    }
   }
 
   /** Registers a subscription; it buffers live events until `start()` has caught it up. */

@@ -58,6 +58,15 @@ export const keys = {
   events: (userId: string) => `ts:{u:${userId}}:events`,
 } as const;
 
+const EVENTS_PREFIX = 'ts:{u:';
+const EVENTS_SUFFIX = '}:events';
+
+/** The user whose `keys.events` channel this is, or null for any other channel. */
+export function userOfEventsChannel(channel: string): string | null {
+  if (!channel.startsWith(EVENTS_PREFIX) || !channel.endsWith(EVENTS_SUFFIX)) return null;
+  return channel.slice(EVENTS_PREFIX.length, -EVENTS_SUFFIX.length) || null;
+}
+
 /** A new task id for `ownerId`: 96 random bits, plus the tag that puts its key in the owner's slot. */
 export function newTaskId(ownerId: string): string {
   return `t${slotTagOf(keys.meta(ownerId))}_${randomBytes(12).toString('base64url')}`;

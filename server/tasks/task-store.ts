@@ -1,5 +1,11 @@
 import type { ChainableCommander } from 'ioredis';
-import { inboxEntryFromTask, inboxMaxEntries, type Task, type TaskEventName } from '../../protocol';
+import {
+  inboxEntryFromTask,
+  inboxMaxEntries,
+  type Task,
+  type TaskEventName,
+  taskEventNames,
+} from '../../protocol';
 import { isCluster, type RedisClient } from '../redis';
 import { hashSlot, SLOT_TAG_LENGTH } from './hash-slots';
 import { keys } from './keys';
@@ -152,8 +158,51 @@ export interface LoggedEvent {
   raw: string;
 }
 
-/** Parses a logged/published event string. Trusts its shape (only this module writes it). */
+const HEAD = '{"id":"';
+const TYPE_AT = '","type":"';
+const TASK_AT = '","task":';
+const eventIdShape = /^\d{1,16}\.\d{1,15}$/;
+const eventNames: ReadonlySet<string> = new Set(taskEventNames);
+
+/**
+ * A logged event whose task is parsed on first use. The write script builds every event as
+ * `{"id":"<epoch>.<seq>","type":"<name>","task":<task JSON>}`, so id and type are read from that
+ * prefix; delivering to a user's streams needs only them and `raw` (the frame is cut from it), so
+ * an event that no per-task stream filters is never parsed at all.
+ */
+class LazyLoggedEvent implements LoggedEvent {
+  private parsed: Task | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly epoch: string,
+    readonly seq: number,
+    readonly type: TaskEventName,
+    readonly raw: string,
+  ) {}
+
+  get task(): Task {
+    this.parsed ??= (JSON.parse(this.raw) as { task: Task }).task;
+    return this.parsed;
+  }
+}
+
+/**
+ * Reads a logged/published event string. An event in the write script's shape is read from its
+ * prefix (its task parsed on first use); anything else is parsed whole at once, and throws if it
+ * is not JSON.
+ */
 export function parseLoggedEvent(raw: string): LoggedEvent {
+  const typeAt = raw.startsWith(HEAD) ? raw.indexOf(TYPE_AT, HEAD.length) : -1;
+  const taskAt = typeAt === -1 ? -1 : raw.indexOf(TASK_AT, typeAt + TYPE_AT.length);
+  if (taskAt !== -1 && raw.endsWith('}')) {
+    const id = raw.slice(HEAD.length, typeAt);
+    const type = raw.slice(typeAt + TYPE_AT.length, taskAt);
+    if (eventIdShape.test(id) && eventNames.has(type)) {
+      const dot = id.indexOf('.');
+      return new LazyLoggedEvent(id, id.slice(0, dot), Number(id.slice(dot + 1)), type as TaskEventName, raw);
+    }
+  }
   const parsed = JSON.parse(raw) as { id: string; type: TaskEventName; task: Task };
   const dot = parsed.id.indexOf('.');
   return {
