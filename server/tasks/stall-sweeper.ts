@@ -1,7 +1,7 @@
-import type { ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { applyPatch, isTerminal, type Task } from '../../protocol';
-import { type RedisClient, scanTargets } from '../redis';
+import { isCluster, type RedisClient, scanTargets } from '../redis';
 import { keys } from './keys';
 import type { TaskWriteListener } from './progress-tracker';
 import type { TaskStore } from './task-store';
@@ -31,15 +31,57 @@ const updatedPattern = patternOf(keys.updated);
 const activePattern = patternOf(keys.active);
 
 /**
+ * Each user's tasks past `ARGV[1]` (ms) in their `updated` index (KEYS), at most `ARGV[2]` each,
+ * as `<key number> <task id>` joined by commas (ioredis-mock returns a Lua table built by
+ * appending as null, so the list is a string). Task ids hold neither space nor comma.
+ */
+const duePerPageLua = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))) do
+    table.insert(out, (i - 1) .. ' ' .. id)
+  end
+end
+return table.concat(out, ',')
+`;
+
+async function duePerPage(node: Redis, userKeys: string[], cutoff: number): Promise<Array<[number, string]>> {
+  const joined = String(await node.eval(duePerPageLua, userKeys.length, ...userKeys, cutoff, DUE_PER_USER));
+  if (!joined) return [];
+  return joined.split(',').map((entry): [number, string] => {
+    const space = entry.indexOf(' ');
+    return [Number(entry.slice(0, space)), entry.slice(space + 1)];
+  });
+}
+
+/**
+ * Keys from a node's SCAN live on that node: one pipeline per page (a slot that moved meanwhile
+ * answers MOVED for its users, who are swept on the next pass).
+ */
+async function pipelined(
+  node: Redis,
+  userKeys: string[],
+  command: (pipeline: ChainableCommander, key: string) => ChainableCommander,
+): Promise<Array<[number, string]>> {
+  const pipeline = node.pipeline();
+  for (const key of userKeys) command(pipeline, key);
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.flatMap(
+    ([err, ids], i): Array<[number, string]> =>
+      err || !Array.isArray(ids) ? [] : (ids as string[]).map((id): [number, string] => [i, id]),
+  );
+}
+
+/**
  * Fails tasks whose worker stopped reporting (a process killed with SIGKILL, an outside worker
  * that died), so that none stays "running" until its data expires. Every process sweeps every
  * user; the write is version-checked, so a worker that reports meanwhile wins and two processes
  * sweeping at once fail a task once.
  *
  * A pass asks each user's `updated` index (unfinished tasks by last update, kept by the write
- * script) for the tasks past the timeout, pipelined a SCAN page at a time: with 10,000 users it
- * costs one cheap command each and reads no task that is not due. (Reading every active task, as
- * it once did, took 20,000 sequential round trips and ~0.3 s of CPU per pass at that size.)
+ * script) for the tasks past the timeout, a SCAN page at a time (one script call per page on one
+ * Redis, a pipeline on a cluster), and reads no task that is not due. (Reading every active task,
+ * as it once did, took 20,000 sequential round trips and ~0.57 s of CPU per pass at 10,000 users.)
  * On start, one pass over every user's `active` index instead catches tasks written before the
  * `updated` index existed.
  */
@@ -76,9 +118,14 @@ export class StallSweeper {
 
   /** One pass over the tasks past the timeout (on a cluster, over every master); resolves to how many it failed. */
   sweep(): Promise<number> {
+    // On one Redis a page of users is one script call; a cluster's page spans slots, which a
+    // script may not, so there it is one pipelined command per user.
+    const perPage = isCluster(this.redis) ? undefined : duePerPage;
     return this.once(() =>
-      this.pass(updatedPattern, (pipeline, key, cutoff) =>
-        pipeline.zrangebyscore(key, '-inf', cutoff, 'LIMIT', 0, DUE_PER_USER),
+      this.pass(
+        updatedPattern,
+        (pipeline, key, cutoff) => pipeline.zrangebyscore(key, '-inf', cutoff, 'LIMIT', 0, DUE_PER_USER),
+        perPage,
       ),
     );
   }
@@ -97,7 +144,8 @@ export class StallSweeper {
 
   private async pass(
     pattern: string,
-    candidates: (pipeline: ChainableCommander, key: string, cutoff: number) => ChainableCommander,
+    perUser: (pipeline: ChainableCommander, key: string, cutoff: number) => ChainableCommander,
+    perPage?: (node: Redis, userKeys: string[], cutoff: number) => Promise<Array<[number, string]>>,
   ): Promise<number> {
     let failed = 0;
     for (const node of scanTargets(this.redis)) {
@@ -106,17 +154,12 @@ export class StallSweeper {
         const [next, userKeys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
         cursor = next;
         if (userKeys.length === 0) continue;
-        // Keys from this node's SCAN live on this node: one pipeline per page (a slot that moved
-        // meanwhile answers MOVED for its users, who are swept on the next pass).
         const cutoff = this.now() - this.options.stallTimeoutMs;
-        const pipeline = node.pipeline();
-        for (const key of userKeys) candidates(pipeline, key, cutoff);
-        const replies = (await pipeline.exec()) ?? [];
-        for (const [i, [err, ids]] of replies.entries()) {
-          if (err || !Array.isArray(ids)) continue;
-          for (const taskId of ids as string[]) {
-            if (await this.failIfStalled(taskId, userKeys[i]!)) failed++;
-          }
+        const due = perPage
+          ? await perPage(node, userKeys, cutoff)
+          : await pipelined(node, userKeys, (pipeline, key) => perUser(pipeline, key, cutoff));
+        for (const [i, taskId] of due) {
+          if (await this.failIfStalled(taskId, userKeys[i]!)) failed++;
         }
       } while (cursor !== '0');
     }
