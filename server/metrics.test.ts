@@ -4,7 +4,9 @@ import { StreamRegistry } from './sse/stream-registry';
 import { parseLoggedEvent } from './tasks/task-store';
 
 const event = (seq: number, updatedAt: string) =>
-  parseLoggedEvent(`{"id":"1.${seq}","type":"progress","task":{"id":"t","ownerId":"u","updatedAt":"${updatedAt}"}}`);
+  parseLoggedEvent(
+    `{"id":"1.${seq}","type":"progress","task":{"id":"t","ownerId":"u","updatedAt":"${updatedAt}"}}`,
+  );
 
 async function latencyCount(metrics: Metrics): Promise<number> {
   const histogram = await metrics.registry.getSingleMetric('taskstream_publish_to_write_seconds')?.get();
