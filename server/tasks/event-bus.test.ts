@@ -147,6 +147,27 @@ describe.each(backendsWithCluster)('Subscription seams (%s Redis)', (backend) =>
     s.sub.close();
   });
 
+  it('finds a lost tail at the head check, for every user with a stream here (more than one call of heads)', {
+    timeout: 30_000,
+  }, async () => {
+    const users = Array.from({ length: 501 }, () => uniqueUser());
+    const subs = users.map((u) => recordingSub(env.bus, env.store, u));
+    await Promise.all(subs.map((s) => s.sub.start(null, null)));
+    // The last event of the first and the last user is logged with no doorbell, as if pub/sub had dropped it.
+    const lost = [0, 500];
+    for (const i of lost) {
+      const user = users[i]!;
+      const epoch = await env.store.epochOf(user);
+      const seq = await pair.commands.hincrby(keys.meta(user), 'seq', 1);
+      const ev = `{"id":"${epoch}.${seq}","type":"progress","task":{"id":"t","ownerId":"${user}"}}`;
+      await pair.commands.zadd(keys.log(user), seq, ev);
+    }
+    await env.bus.checkHeads();
+    await waitFor(() => lost.every((i) => subs[i]?.delivered.length === 1), 5000, 'both lost tails');
+    expect(subs.flatMap((s, i) => (s.delivered.length ? [i] : []))).toEqual(lost);
+    for (const s of subs) s.sub.close();
+  });
+
   it('does not hand a subscription a log read that was issued before it subscribed', async () => {
     // Stream A asks for the log after seq 1; the read runs, but its reply is still on its way when
     // another process writes seq 3 and its doorbell rings. Stream B subscribes after that ring and
