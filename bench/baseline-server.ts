@@ -21,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Redis } from 'ioredis';
 import { revocationKey } from '../server/auth/revoked-sessions';
 import { SessionTokens } from '../server/auth/session-tokens';
+import { snapshotFrame } from '../server/sse/framer';
 import { keys } from '../server/tasks/keys';
 import { TaskStore } from '../server/tasks/task-store';
 
@@ -116,9 +117,7 @@ async function openWithContractWork(
   const read = await c.store.listJson(userId, revocationKey(userId, token));
   if (res.destroyed) return;
   res.writeHead(200, streamHeaders);
-  res.write(
-    `retry: 1000\n\nevent: snapshot\ndata: {"tasks":[${read.active}${read.active && read.finished ? ',' : ''}${read.finished}]}\n\n`,
-  );
+  res.write(`retry: 1000\n\n${snapshotFrame(read.active, read.finished)}`);
   follow(userId, res);
 }
 

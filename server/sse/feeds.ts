@@ -12,14 +12,8 @@ import { AppError, notFound, redisUnavailable } from '../errors';
 import type { AppServices } from '../services';
 import type { SubscriptionHandler } from '../tasks/event-bus';
 import { type LoggedEvent, SessionRevokedError } from '../tasks/task-store';
-import { frameEvent, frameJson, frameLoggedEvent } from './framer';
+import { frameJson, frameLoggedEvent, snapshotFrame } from './framer';
 import { SseStream } from './sse-stream';
-
-/** A `snapshot` frame from tasks as stored (JSON the schema accepted when it was written), unparsed. */
-function snapshotFrame(active: string, finished: string): string {
-  const tasks = active && finished ? `${active},${finished}` : active || finished;
-  return frameEvent('snapshot', `{"tasks":[${tasks}]}`);
-}
 
 /** Where a stream resumes: the client's resume id as sent, and its parsed position (null when absent or malformed). */
 export interface ResumeFrom {

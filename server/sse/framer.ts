@@ -43,6 +43,15 @@ function escapeSeparator(c: string): string {
   return c === '\u2028' ? '\\u2028' : '\\u2029';
 }
 
+/**
+ * A `snapshot` frame from tasks as stored (JSON the schema accepted when it was written), unparsed:
+ * `active` and `finished` are each `a,b,…` of task objects, or ''.
+ */
+export function snapshotFrame(active: string, finished: string): string {
+  const tasks = active && finished ? `${active},${finished}` : active || finished;
+  return frameEvent('snapshot', `{"tasks":[${tasks}]}`);
+}
+
 /** The reconnect delay EventSource should wait, in ms. */
 export function frameRetry(ms: number): string {
   return `retry: ${Math.max(0, Math.round(ms))}\n\n`;

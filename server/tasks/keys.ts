@@ -58,13 +58,24 @@ export const keys = {
   events: (userId: string) => `ts:{u:${userId}}:events`,
 } as const;
 
-const EVENTS_PREFIX = 'ts:{u:';
-const EVENTS_SUFFIX = '}:events';
+/** What a per-user key has before and after the user id. */
+function around(key: (userId: string) => string): [prefix: string, suffix: string] {
+  const [prefix = '', suffix = ''] = key('\u0000').split('\u0000');
+  return [prefix, suffix];
+}
+
+/** The SCAN pattern matching one per-user key of every user, e.g. `ts:{u:*}:active`. */
+export function everyUserPattern(key: (userId: string) => string): string {
+  const [prefix, suffix] = around(key);
+  return `${prefix}*${suffix}`;
+}
+
+const [eventsPrefix, eventsSuffix] = around(keys.events);
 
 /** The user whose `keys.events` channel this is, or null for any other channel. */
 export function userOfEventsChannel(channel: string): string | null {
-  if (!channel.startsWith(EVENTS_PREFIX) || !channel.endsWith(EVENTS_SUFFIX)) return null;
-  return channel.slice(EVENTS_PREFIX.length, -EVENTS_SUFFIX.length) || null;
+  if (!channel.startsWith(eventsPrefix) || !channel.endsWith(eventsSuffix)) return null;
+  return channel.slice(eventsPrefix.length, -eventsSuffix.length) || null;
 }
 
 /** A new task id for `ownerId`: 96 random bits, plus the tag that puts its key in the owner's slot. */

@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { applyPatch, isTerminal, type Task } from '../../protocol';
 import { isCluster, type RedisClient, scanTargets } from '../redis';
-import { keys } from './keys';
+import { everyUserPattern, keys } from './keys';
 import type { TaskWriteListener } from './progress-tracker';
 import type { TaskStore } from './task-store';
 
@@ -23,12 +23,11 @@ export interface StallSweeperOptions {
 /** Past-due tasks read per user in one pass; more wait for the next pass. */
 const DUE_PER_USER = 100;
 
-const patternOf = (key: (userId: string) => string) => {
-  const [prefix = '', suffix = ''] = key('\u0000').split('\u0000');
-  return `${prefix}*${suffix}`;
-};
-const updatedPattern = patternOf(keys.updated);
-const activePattern = patternOf(keys.active);
+const updatedPattern = everyUserPattern(keys.updated);
+const activePattern = everyUserPattern(keys.active);
+
+/** The tasks a pass looks at on one SCAN page: `[index of the user's key in the page, task id]`. */
+type PageCandidates = (node: Redis, userKeys: string[], cutoff: number) => Promise<Array<[number, string]>>;
 
 /**
  * Each user's tasks past `ARGV[1]` (ms) in their `updated` index (KEYS), at most `ARGV[2]` each,
@@ -45,32 +44,39 @@ end
 return table.concat(out, ',')
 `;
 
-async function duePerPage(node: Redis, userKeys: string[], cutoff: number): Promise<Array<[number, string]>> {
+const duePerPage: PageCandidates = async (node, userKeys, cutoff) => {
   const joined = String(await node.eval(duePerPageLua, userKeys.length, ...userKeys, cutoff, DUE_PER_USER));
   if (!joined) return [];
   return joined.split(',').map((entry): [number, string] => {
     const space = entry.indexOf(' ');
     return [Number(entry.slice(0, space)), entry.slice(space + 1)];
   });
-}
+};
 
 /**
  * Keys from a node's SCAN live on that node: one pipeline per page (a slot that moved meanwhile
  * answers MOVED for its users, who are swept on the next pass).
  */
-async function pipelined(
-  node: Redis,
-  userKeys: string[],
-  command: (pipeline: ChainableCommander, key: string) => ChainableCommander,
-): Promise<Array<[number, string]>> {
-  const pipeline = node.pipeline();
-  for (const key of userKeys) command(pipeline, key);
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.flatMap(
-    ([err, ids], i): Array<[number, string]> =>
-      err || !Array.isArray(ids) ? [] : (ids as string[]).map((id): [number, string] => [i, id]),
-  );
+function pipelined(
+  command: (pipeline: ChainableCommander, key: string, cutoff: number) => ChainableCommander,
+): PageCandidates {
+  return async (node, userKeys, cutoff) => {
+    const pipeline = node.pipeline();
+    for (const key of userKeys) command(pipeline, key, cutoff);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(
+      ([err, ids], i): Array<[number, string]> =>
+        err || !Array.isArray(ids) ? [] : (ids as string[]).map((id): [number, string] => [i, id]),
+    );
+  };
 }
+
+/** Each user's tasks past the cutoff, read from a cluster node's page of `updated` keys. */
+const dueByPipeline = pipelined((pipeline, key, cutoff) =>
+  pipeline.zrangebyscore(key, '-inf', cutoff, 'LIMIT', 0, DUE_PER_USER),
+);
+/** Every task of each user, read from a page of `active` keys. */
+const everyActive = pipelined((pipeline, key) => pipeline.zrange(key, 0, -1));
 
 /**
  * Fails tasks whose worker stopped reporting (a process killed with SIGKILL, an outside worker
@@ -120,19 +126,12 @@ export class StallSweeper {
   sweep(): Promise<number> {
     // On one Redis a page of users is one script call; a cluster's page spans slots, which a
     // script may not, so there it is one pipelined command per user.
-    const perPage = isCluster(this.redis) ? undefined : duePerPage;
-    return this.once(() =>
-      this.pass(
-        updatedPattern,
-        (pipeline, key, cutoff) => pipeline.zrangebyscore(key, '-inf', cutoff, 'LIMIT', 0, DUE_PER_USER),
-        perPage,
-      ),
-    );
+    return this.once(() => this.pass(updatedPattern, isCluster(this.redis) ? dueByPipeline : duePerPage));
   }
 
   /** One pass over every unfinished task, indexed by update time or not. */
   sweepAll(): Promise<number> {
-    return this.once(() => this.pass(activePattern, (pipeline, key) => pipeline.zrange(key, 0, -1)));
+    return this.once(() => this.pass(activePattern, everyActive));
   }
 
   private once(run: () => Promise<number>): Promise<number> {
@@ -142,11 +141,7 @@ export class StallSweeper {
     return this.sweeping;
   }
 
-  private async pass(
-    pattern: string,
-    perUser: (pipeline: ChainableCommander, key: string, cutoff: number) => ChainableCommander,
-    perPage?: (node: Redis, userKeys: string[], cutoff: number) => Promise<Array<[number, string]>>,
-  ): Promise<number> {
+  private async pass(pattern: string, candidates: PageCandidates): Promise<number> {
     let failed = 0;
     for (const node of scanTargets(this.redis)) {
       let cursor = '0';
@@ -154,10 +149,7 @@ export class StallSweeper {
         const [next, userKeys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
         cursor = next;
         if (userKeys.length === 0) continue;
-        const cutoff = this.now() - this.options.stallTimeoutMs;
-        const due = perPage
-          ? await perPage(node, userKeys, cutoff)
-          : await pipelined(node, userKeys, (pipeline, key) => perUser(pipeline, key, cutoff));
+        const due = await candidates(node, userKeys, this.now() - this.options.stallTimeoutMs);
         for (const [i, taskId] of due) {
           if (await this.failIfStalled(taskId, userKeys[i]!)) failed++;
         }

@@ -171,15 +171,19 @@ const eventNames: ReadonlySet<string> = new Set(taskEventNames);
  * an event that no per-task stream filters is never parsed at all.
  */
 class LazyLoggedEvent implements LoggedEvent {
-  private parsed: Task | undefined;
+  readonly epoch: string;
+  readonly seq: number;
 
   constructor(
     readonly id: string,
-    readonly epoch: string,
-    readonly seq: number,
     readonly type: TaskEventName,
     readonly raw: string,
-  ) {}
+    private parsed?: Task,
+  ) {
+    const dot = id.indexOf('.');
+    this.epoch = id.slice(0, dot);
+    this.seq = Number(id.slice(dot + 1));
+  }
 
   get task(): Task {
     this.parsed ??= (JSON.parse(this.raw) as { task: Task }).task;
@@ -198,21 +202,11 @@ export function parseLoggedEvent(raw: string): LoggedEvent {
   if (taskAt !== -1 && raw.endsWith('}')) {
     const id = raw.slice(HEAD.length, typeAt);
     const type = raw.slice(typeAt + TYPE_AT.length, taskAt);
-    if (eventIdShape.test(id) && eventNames.has(type)) {
-      const dot = id.indexOf('.');
-      return new LazyLoggedEvent(id, id.slice(0, dot), Number(id.slice(dot + 1)), type as TaskEventName, raw);
-    }
+    if (eventIdShape.test(id) && eventNames.has(type))
+      return new LazyLoggedEvent(id, type as TaskEventName, raw);
   }
   const parsed = JSON.parse(raw) as { id: string; type: TaskEventName; task: Task };
-  const dot = parsed.id.indexOf('.');
-  return {
-    id: parsed.id,
-    epoch: parsed.id.slice(0, dot),
-    seq: Number(parsed.id.slice(dot + 1)),
-    type: parsed.type,
-    task: parsed.task,
-    raw,
-  };
+  return new LazyLoggedEvent(parsed.id, parsed.type, raw, parsed.task);
 }
 
 /** Answered instead of a read when the reader's session turned out to be signed out. */

@@ -118,13 +118,9 @@ export class RedisServerProcess {
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.removeListener('exit', killOnExit));
-    let exited = false;
-    child.once('exit', () => {
-      exited = true;
-    });
     const deadline = Date.now() + 10_000;
     // A redis-server that exited (its port was taken meanwhile) will not answer: no point waiting out the deadline.
-    while (Date.now() < deadline && !exited) {
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
       const probe = new Redis(this.url, {
         lazyConnect: true,
         maxRetriesPerRequest: 0,
